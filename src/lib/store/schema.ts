@@ -1,0 +1,131 @@
+/**
+ * The Dexie database of one workspace: the event log and the projections folded from it.
+ *
+ * Projections are derived data: `rebuildProjections` can drop and refill them from `events`.
+ * Tags, parameters and latest metric values are kept on the model and version rows and
+ * indexed there through multi-entry indexes of `[key, value]` pairs (`*tkv`, `*pkv`, `*mkv`),
+ * so one row read answers a filter and one index walk answers a range.
+ */
+import { Dexie, type EntityTable } from 'dexie';
+import type { StemmaEvent } from './event';
+import type { CodeRef, DatasetRef, FileRef, MetricPoint } from '../registry/types';
+
+/** A `[key, value]` pair as stored in the multi-entry indexes. Numbers sort before strings. */
+export type IndexPair = [string, string | number];
+
+/** An event as stored: the signed event plus the scope (model id) it belongs to. */
+export interface EventRow extends StemmaEvent {
+  /** The model every event of this scope touches; the fold replays one scope at a time. */
+  scope: string;
+}
+
+export interface ModelRow {
+  id: string;
+  name: string;
+  nameLower: string;
+  description: string;
+  tags: Record<string, string>;
+  tkv: IndexPair[];
+  archived: 0 | 1;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  versionCount: number;
+  latestVersion: number;
+}
+
+export interface VersionRow {
+  id: string;
+  modelId: string;
+  modelName: string;
+  nameLower: string;
+  number: number;
+  requestedNumber: number;
+  description: string;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  aliases: string[];
+  datasets: DatasetRef[];
+  code: CodeRef | null;
+  files: FileRef[];
+  archived: 0 | 1;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  /** Effective tags (model tags overlaid by version tags) as `[key, value]`. */
+  tkv: IndexPair[];
+  /** Parameters as `[key, value]`; numeric-looking values are stored as numbers. */
+  pkv: IndexPair[];
+  /** Latest metric values as `[key, value]`. */
+  mkv: IndexPair[];
+}
+
+export interface AliasRow {
+  modelId: string;
+  alias: string;
+  versionId: string;
+  setAt: number;
+  setBy: string;
+}
+
+export interface MetricRow extends MetricPoint {
+  versionId: string;
+  key: string;
+  /** Position in the recorded list, so equal (step, timestamp) points stay distinct. */
+  seq: number;
+}
+
+export interface FileRow extends FileRef {
+  versionId: string;
+}
+
+export interface ActorRow {
+  id: string;
+  displayName: string;
+  updatedAt: number;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export const SCHEMA_VERSION = 1;
+
+export class WorkspaceDb extends Dexie {
+  events!: EntityTable<EventRow, 'id'>;
+  models!: EntityTable<ModelRow, 'id'>;
+  versions!: EntityTable<VersionRow, 'id'>;
+  aliases!: Dexie.Table<AliasRow, [string, string]>;
+  metrics!: Dexie.Table<MetricRow, [string, string, number]>;
+  files!: Dexie.Table<FileRow, [string, string]>;
+  actors!: EntityTable<ActorRow, 'id'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name: string) {
+    super(name);
+    this.version(SCHEMA_VERSION).stores({
+      events: 'id, [scope+hlc], hlc, entity, actor',
+      models: 'id, &name, nameLower, createdAt, updatedAt, archived, *tkv',
+      versions:
+        'id, [modelId+number], modelId, nameLower, number, createdAt, archived, ' +
+        '*aliases, *tkv, *pkv, *mkv',
+      aliases: '[modelId+alias], modelId, versionId',
+      metrics: '[versionId+key+seq], versionId, [versionId+key]',
+      files: '[versionId+sha256], versionId, sha256',
+      actors: 'id',
+      meta: 'key',
+    });
+  }
+}
+
+/** The tables that hold derived state; `events` and `meta` are not among them. */
+export const PROJECTION_TABLES = [
+  'models',
+  'versions',
+  'aliases',
+  'metrics',
+  'files',
+  'actors',
+] as const;
