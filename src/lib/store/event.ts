@@ -5,7 +5,12 @@
  * `{actor, entity, hlc, payload, type}`; `sig` is the actor's ECDSA P-256 signature over
  * that id, base64url. An event is its own integrity check, and duplicates collapse by id.
  */
+import { InvalidEventError } from '../registry/errors';
 import type { CodeRef, DatasetRef, FileRef, MetricPoint } from '../registry/types';
+import { sha256Hex } from './bytes';
+import { canonicalJson } from './canonical';
+import { parseHlc } from './hlc';
+import { type Identity, verifySignature } from './identity';
 
 export interface EventPayloads {
   /** entity: actor id. */
@@ -59,4 +64,82 @@ export function scopeOf(event: UnsignedEvent): string {
   if (event.type === 'actor.named') return `actor:${event.entity}`;
   if (event.type.startsWith('model.') || event.type.startsWith('alias.')) return event.entity;
   return payload.modelId ?? event.entity;
+}
+
+/** The bytes an event's id hashes: everything but `id` and `sig`, canonically. */
+export function eventBody(event: UnsignedEvent): string {
+  const { hlc, actor, type, entity, payload } = event;
+  return canonicalJson({ actor, entity, hlc, payload, type });
+}
+
+/** Hashes and signs an event. */
+export async function sealEvent<T extends EventType>(
+  unsigned: UnsignedEvent<T>,
+  identity: Identity,
+): Promise<StemmaEvent<T>> {
+  const id = await sha256Hex(eventBody(unsigned));
+  const sig = await identity.sign(id);
+  return { ...unsigned, id, sig };
+}
+
+const KNOWN_TYPES = new Set<string>([
+  'actor.named',
+  'model.created',
+  'model.described',
+  'model.archived',
+  'model.restored',
+  'version.registered',
+  'version.described',
+  'version.archived',
+  'version.restored',
+  'tag.set',
+  'tag.removed',
+  'alias.set',
+  'alias.removed',
+]);
+
+/**
+ * Checks an event from anywhere (another peer, an import): its shape, that its id is the hash
+ * of its body, and that its signature is its actor's. Throws InvalidEventError otherwise.
+ */
+export async function verifyEvent(candidate: unknown): Promise<StemmaEvent> {
+  const event = candidate as Partial<StemmaEvent> | null;
+  const label = typeof event?.id === 'string' ? event.id : '(no id)';
+  if (!event || typeof event !== 'object') throw new InvalidEventError(label, 'not an object');
+  for (const field of ['id', 'hlc', 'actor', 'type', 'entity', 'sig'] as const) {
+    if (typeof event[field] !== 'string') {
+      throw new InvalidEventError(label, `its "${field}" is missing or not text`);
+    }
+  }
+  if (!KNOWN_TYPES.has(event.type as string)) {
+    throw new InvalidEventError(label, `its type "${event.type}" is unknown`);
+  }
+  if (!parseHlc(event.hlc as string)) {
+    throw new InvalidEventError(label, `its clock stamp "${event.hlc}" is malformed`);
+  }
+  if (!event.payload || typeof event.payload !== 'object') {
+    throw new InvalidEventError(label, 'its payload is missing');
+  }
+
+  const sealed = event as StemmaEvent;
+  let body: string;
+  try {
+    body = eventBody(sealed);
+  } catch (cause) {
+    throw new InvalidEventError(label, `its payload is not plain data (${String(cause)})`);
+  }
+  if ((await sha256Hex(body)) !== sealed.id) {
+    throw new InvalidEventError(label, 'its content does not match its id (altered)');
+  }
+  if (!(await verifySignature(sealed.actor, sealed.id, sealed.sig))) {
+    throw new InvalidEventError(label, 'its signature does not verify');
+  }
+  const { id, hlc, actor, type, entity, payload, sig } = sealed;
+  return { id, hlc, actor, type, entity, payload, sig };
+}
+
+/** Total order of the fold: clock stamp, then id. */
+export function compareEvents(a: { hlc: string; id: string }, b: { hlc: string; id: string }) {
+  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

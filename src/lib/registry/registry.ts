@@ -1,0 +1,389 @@
+/**
+ * The registry: commands that turn what a user asks for into signed events, and queries over
+ * the projections. Every command validates first, then appends its events in one
+ * transaction, so a failure leaves nothing half-written.
+ */
+import type { Registry, VersionSelector } from './api';
+import {
+  ArchivedError,
+  DuplicateModelError,
+  InvalidInputError,
+  QuotaError,
+  UnknownModelError,
+  UnknownVersionError,
+} from './errors';
+import { hashFile } from './file-hash';
+import { aliasHistory, asOf, history } from './history';
+import { toModel, toVersion } from './rows';
+import { resolveUri, runSearch } from './search-service';
+import type {
+  ActorInfo,
+  CreateModelInput,
+  EntityRef,
+  ModelListRequest,
+  RegisterVersionInput,
+  SearchRequest,
+} from './types';
+import {
+  checkAliasName,
+  checkDescription,
+  checkKey,
+  checkModelName,
+  checkTags,
+  checkVersionInput,
+} from './validate';
+import { exportWorkspace, importWorkspace } from './workspace-file';
+import { sha256Hex } from '../store/bytes';
+import { sealEvent, type EventPayloads, type EventType, type StemmaEvent } from '../store/event';
+import { HybridClock } from '../store/hlc';
+import { saveDisplayName, type Identity } from '../store/identity';
+import type { EventLog } from '../store/log';
+import type { ModelRow, VersionRow } from '../store/schema';
+
+/** Model ids derive from names, so peers that create the same name meet in one model. */
+export async function modelIdFor(name: string): Promise<string> {
+  return (await sha256Hex(`model\u0000${name}`)).slice(0, 32);
+}
+
+function randomId(): string {
+  return crypto.randomUUID().replace(/-/g, '');
+}
+
+export class EventRegistry implements Registry {
+  readonly actor: ActorInfo;
+  private readonly listeners = new Set<() => void>();
+  private readonly channel: BroadcastChannel | null;
+
+  constructor(
+    readonly log: EventLog,
+    private readonly identity: Identity,
+    private readonly clock: HybridClock,
+    private readonly identityDbName = 'stemma-identity',
+  ) {
+    this.actor = { id: identity.actor, displayName: identity.displayName };
+    this.channel =
+      typeof BroadcastChannel === 'undefined'
+        ? null
+        : new BroadcastChannel(`stemma-changes-${log.workspaceId}`);
+    this.channel?.addEventListener('message', () => this.notify(false));
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(broadcast = true) {
+    if (broadcast) this.channel?.postMessage('changed');
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Signs events made from `drafts` and appends them in one transaction. */
+  private async commit(
+    drafts: { type: EventType; entity: string; payload: EventPayloads[EventType] }[],
+  ): Promise<StemmaEvent[]> {
+    const events = await Promise.all(
+      drafts.map((draft) =>
+        sealEvent({ ...draft, hlc: this.clock.now(), actor: this.identity.actor }, this.identity),
+      ),
+    );
+    try {
+      await this.log.append(events);
+    } catch (cause) {
+      const name = (cause as { name?: string; inner?: { name?: string } })?.name;
+      const inner = (cause as { inner?: { name?: string } })?.inner?.name;
+      if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
+        throw new QuotaError(cause);
+      }
+      throw cause;
+    }
+    this.notify();
+    return events;
+  }
+
+  async setDisplayName(raw: string): Promise<void> {
+    const displayName = typeof raw === 'string' ? raw.trim() : '';
+    if (!displayName || displayName.length > 80) {
+      throw new InvalidInputError('Pick a display name of 1 to 80 characters.', 'displayName');
+    }
+    await this.commit([{ type: 'actor.named', entity: this.actor.id, payload: { displayName } }]);
+    await saveDisplayName(displayName, this.identityDbName);
+    this.actor.displayName = displayName;
+  }
+
+  async createModel(input: CreateModelInput) {
+    const name = checkModelName(input?.name);
+    const description = checkDescription(input.description);
+    const tags = checkTags(input.tags);
+    if (await this.log.db.models.where('name').equals(name).first()) {
+      throw new DuplicateModelError(name);
+    }
+    const id = await modelIdFor(name);
+    await this.commit([
+      { type: 'model.created', entity: id, payload: { name, description, tags } },
+    ]);
+    return this.getModel(id);
+  }
+
+  async registerVersion(input: RegisterVersionInput) {
+    const [version] = await this.registerVersions([input]);
+    return version;
+  }
+
+  async registerVersions(inputs: RegisterVersionInput[]) {
+    const now = Date.now();
+    const models = new Map<string, ModelRow>();
+    const counts = new Map<string, number>();
+    const drafts = [];
+    for (const input of inputs) {
+      let model = models.get(input.model);
+      if (!model) {
+        model = await this.modelRow(input.model);
+        if (model.archived) throw new ArchivedError(`Model "${model.name}"`, 'get new versions');
+        models.set(input.model, model);
+      }
+      const requestedNumber = (counts.get(model.id) ?? model.versionCount) + 1;
+      counts.set(model.id, requestedNumber);
+      const payload = { modelId: model.id, requestedNumber, ...checkVersionInput(input, now) };
+      drafts.push({ type: 'version.registered' as const, entity: randomId(), payload });
+    }
+    const events = await this.commit(drafts);
+    const rows = await this.log.db.versions.bulkGet(events.map((event) => event.entity));
+    return rows.map((row) => toVersion(row!));
+  }
+
+  async setAlias(model: string, rawAlias: string, selector: VersionSelector) {
+    const alias = checkAliasName(rawAlias);
+    const version = await this.versionRow(model, selector);
+    if (version.archived) {
+      throw new ArchivedError(
+        `Version ${version.number} of "${version.modelName}"`,
+        'hold an alias',
+      );
+    }
+    await this.commit([
+      { type: 'alias.set', entity: version.modelId, payload: { alias, versionId: version.id } },
+    ]);
+  }
+
+  async removeAlias(model: string, rawAlias: string) {
+    const alias = checkAliasName(rawAlias);
+    const row = await this.modelRow(model);
+    if (!(await this.log.db.aliases.get([row.id, alias]))) {
+      throw new InvalidInputError(`Model "${row.name}" has no alias @${alias} to remove.`, 'alias');
+    }
+    await this.commit([{ type: 'alias.removed', entity: row.id, payload: { alias } }]);
+  }
+
+  async setTag(target: EntityRef, rawKey: string, value: string) {
+    const key = checkKey(rawKey, 'tag', 'tags');
+    const [checked] = Object.values(checkTags({ [key]: value }));
+    const { modelId } = await this.scopeOf(target);
+    await this.commit([
+      {
+        type: 'tag.set',
+        entity: target.id,
+        payload: { modelId, target: target.kind, key, value: checked },
+      },
+    ]);
+  }
+
+  async removeTag(target: EntityRef, rawKey: string) {
+    const key = checkKey(rawKey, 'tag', 'tags');
+    const { modelId } = await this.scopeOf(target);
+    await this.commit([
+      { type: 'tag.removed', entity: target.id, payload: { modelId, target: target.kind, key } },
+    ]);
+  }
+
+  async describe(target: EntityRef, markdown: string) {
+    const description = checkDescription(markdown);
+    const { modelId } = await this.scopeOf(target);
+    if (target.kind === 'model') {
+      await this.commit([{ type: 'model.described', entity: modelId, payload: { description } }]);
+    } else {
+      await this.commit([
+        { type: 'version.described', entity: target.id, payload: { modelId, description } },
+      ]);
+    }
+  }
+
+  async archive(target: EntityRef) {
+    await this.flipArchive(target, true);
+  }
+
+  async restore(target: EntityRef) {
+    await this.flipArchive(target, false);
+  }
+
+  private async flipArchive(target: EntityRef, archived: boolean) {
+    const { modelId } = await this.scopeOf(target);
+    if (target.kind === 'model') {
+      const type = archived ? 'model.archived' : 'model.restored';
+      await this.commit([{ type, entity: modelId, payload: {} }]);
+    } else {
+      const type = archived ? 'version.archived' : 'version.restored';
+      await this.commit([{ type, entity: target.id, payload: { modelId } }]);
+    }
+  }
+
+  /** The model a target belongs to; throws when the target does not exist. */
+  private async scopeOf(target: EntityRef): Promise<{ modelId: string }> {
+    if (target?.kind === 'model') return { modelId: (await this.modelRow(target.id)).id };
+    if (target?.kind === 'version') {
+      const version = await this.log.db.versions.get(target.id);
+      if (!version) throw new UnknownVersionError('(unknown)', target.id);
+      return { modelId: version.modelId };
+    }
+    throw new InvalidInputError('Say whether the change is for a model or a version.', 'target');
+  }
+
+  async modelRow(nameOrId: string): Promise<ModelRow> {
+    const db = this.log.db;
+    const row =
+      (await db.models.where('name').equals(nameOrId).first()) ?? (await db.models.get(nameOrId));
+    if (!row) throw new UnknownModelError(nameOrId);
+    return row;
+  }
+
+  async versionRow(model: string, selector: VersionSelector): Promise<VersionRow> {
+    const row = await this.modelRow(model);
+    const db = this.log.db;
+    const asNumber =
+      typeof selector === 'number' ? selector : /^\d{1,9}$/.test(selector) ? Number(selector) : NaN;
+    const version = Number.isInteger(asNumber)
+      ? await db.versions.where('[modelId+number]').equals([row.id, asNumber]).first()
+      : await db.versions.get(String(selector));
+    if (!version || version.modelId !== row.id) throw new UnknownVersionError(row.name, selector);
+    return version;
+  }
+
+  async getModel(nameOrId: string) {
+    const row = await this.modelRow(nameOrId);
+    const aliasRows = await this.log.db.aliases.where('modelId').equals(row.id).toArray();
+    const targets = await this.log.db.versions.bulkGet(aliasRows.map((a) => a.versionId));
+    const aliases: Record<string, number> = {};
+    aliasRows.forEach((alias, index) => {
+      const target = targets[index];
+      if (target) aliases[alias.alias] = target.number;
+    });
+    return toModel(row, aliases);
+  }
+
+  async listModels(request: ModelListRequest = {}) {
+    const page = Math.max(0, request.page ?? 0);
+    const pageSize = Math.min(200, Math.max(1, request.pageSize ?? 25));
+    const prefix = request.namePrefix?.toLowerCase() ?? '';
+    const table = this.log.db.models;
+    const base = prefix
+      ? table.where('nameLower').startsWith(prefix)
+      : table.orderBy('updatedAt').reverse();
+    const visible = base.filter((row) => request.includeArchived || row.archived === 0);
+    const total = await visible.clone().count();
+    const rows = await visible
+      .offset(page * pageSize)
+      .limit(pageSize)
+      .toArray();
+    const models = await Promise.all(rows.map((row) => this.getModel(row.id)));
+    return { models, page, pageSize, total, hasMore: (page + 1) * pageSize < total };
+  }
+
+  async getVersion(model: string, selector: VersionSelector) {
+    return toVersion(await this.versionRow(model, selector));
+  }
+
+  async getVersionById(id: string) {
+    const row = await this.log.db.versions.get(id);
+    if (!row) throw new UnknownVersionError('(any model)', id);
+    return toVersion(row);
+  }
+
+  async listVersions(model: string, options: { includeArchived?: boolean } = {}) {
+    const row = await this.modelRow(model);
+    const rows = await this.log.db.versions
+      .where('[modelId+number]')
+      .between([row.id, 0], [row.id, Infinity])
+      .toArray();
+    return rows.filter((v) => options.includeArchived || v.archived === 0).map(toVersion);
+  }
+
+  async metricHistory(versionId: string) {
+    const rows = await this.log.db.metrics.where('versionId').equals(versionId).toArray();
+    const curves: Record<string, { value: number; step: number; timestamp: number }[]> = {};
+    for (const { key, value, step, timestamp } of rows) {
+      (curves[key] ??= []).push({ value, step, timestamp });
+    }
+    for (const points of Object.values(curves)) {
+      points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    }
+    return curves;
+  }
+
+  search(request: SearchRequest) {
+    return runSearch(this, request);
+  }
+
+  resolveUri(uri: string) {
+    return resolveUri(this, uri);
+  }
+
+  history(target: EntityRef) {
+    return history(this, target);
+  }
+
+  aliasHistory(model: string, alias?: string) {
+    return aliasHistory(this, model, alias);
+  }
+
+  asOf(model: string, time: number) {
+    return asOf(this, model, time);
+  }
+
+  hashFile(file: Blob & { name: string }, onProgress?: (fraction: number) => void) {
+    return hashFile(file, onProgress);
+  }
+
+  exportWorkspace() {
+    return exportWorkspace(this.log);
+  }
+
+  async importWorkspace(file: Blob) {
+    const summary = await importWorkspace(this.log, file);
+    const latest = await this.log.latestStamp();
+    if (latest) this.clock.observe(latest);
+    this.notify();
+    return summary;
+  }
+
+  stateHash() {
+    return this.log.stateHash();
+  }
+
+  async storage() {
+    const db = this.log.db;
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    const persisted = (await navigator.storage?.persisted?.().catch(() => false)) ?? false;
+    return {
+      usage: estimate?.usage ?? null,
+      quota: estimate?.quota ?? null,
+      persisted,
+      events: await db.events.count(),
+      models: await db.models.count(),
+      versions: await db.versions.count(),
+    };
+  }
+
+  async persistStorage() {
+    return (await navigator.storage?.persist?.().catch(() => false)) ?? false;
+  }
+
+  async wipe() {
+    await this.log.wipe();
+    this.notify();
+  }
+
+  close() {
+    this.channel?.close();
+    this.log.close();
+  }
+}
