@@ -66,13 +66,13 @@ export class EventLog {
       const view = new PreloadedView();
       const replayed: string[] = [];
       const newMarks: ScopeMark[] = [];
+      const incremental = new Map<string, StemmaEvent[]>();
       let index = 0;
       for (const [scope, scopeEvents] of byScope) {
         const mark = marks[index++]?.value;
         scopeEvents.sort(compareEvents);
         if (!mark || compareEvents(scopeEvents[0], mark) > 0) {
-          await view.preload(db, scope, scopeEvents);
-          applyEvents(view, scopeEvents);
+          incremental.set(scope, scopeEvents);
         } else {
           await this.replayScope(scope);
           replayed.push(scope);
@@ -81,6 +81,8 @@ export class EventLog {
         const top = mark && compareEvents(mark, last) > 0 ? mark : { hlc: last.hlc, id: last.id };
         newMarks.push({ key: markKey(scope), value: top });
       }
+      await view.preload(db, incremental);
+      for (const scopeEvents of incremental.values()) applyEvents(view, scopeEvents);
       await view.flush(db);
       await db.meta.bulkPut(newMarks);
       if (replayed.length) log.debug('replayed scopes after late events', replayed);

@@ -98,35 +98,42 @@ export class PreloadedView extends MemoryView {
   private readonly dirtyVersions = new Set<string>();
   private readonly dirtyAliases = new Map<string, AliasRow | null>();
 
-  /** Loads the rows of `scope` that `events` may read. Call inside the transaction. */
-  async preload(db: WorkspaceDb, scope: string, events: StemmaEvent[]): Promise<void> {
-    if (scope.startsWith('actor:')) return;
-    const model = await db.models.get(scope);
-    if (model) super.putModel(model);
-    for (const alias of await db.aliases.where('modelId').equals(scope).toArray()) {
-      super.putAlias(alias);
-    }
+  /**
+   * Loads the stored rows that these scopes' events may read, in a few bulk reads rather than
+   * a round trip per scope. Call inside the transaction.
+   */
+  async preload(db: WorkspaceDb, scopes: Map<string, StemmaEvent[]>): Promise<void> {
+    const modelIds = [...scopes.keys()].filter((scope) => !scope.startsWith('actor:'));
+    if (modelIds.length === 0) return;
+    const models = await db.models.bulkGet(modelIds);
+    for (const model of models) if (model) super.putModel(model);
+    const aliases = await db.aliases.where('modelId').anyOf(modelIds).toArray();
+    for (const alias of aliases) super.putAlias(alias);
 
     // Model tags feed every version's effective tags, so such events need all versions.
-    const needsAll = events.some(
-      (event) =>
-        event.type === 'model.created' ||
-        ((event.type === 'tag.set' || event.type === 'tag.removed') &&
-          (event.payload as { target: string }).target === 'model'),
-    );
-    let versions: (VersionRow | undefined)[];
-    if (needsAll) {
-      versions = await db.versions.where('modelId').equals(scope).toArray();
-    } else {
-      const ids = new Set<string>();
+    const wholeModels: string[] = [];
+    const ids = new Set<string>(aliases.map((alias) => alias.versionId));
+    for (const scope of modelIds) {
+      const events = scopes.get(scope)!;
+      const touchesAll = events.some(
+        (event) =>
+          event.type === 'model.created' ||
+          ((event.type === 'tag.set' || event.type === 'tag.removed') &&
+            (event.payload as { target: string }).target === 'model'),
+      );
+      if (touchesAll) wholeModels.push(scope);
       for (const event of events) {
         ids.add(event.entity);
         const target = (event.payload as { versionId?: string }).versionId;
         if (target) ids.add(target);
       }
-      for (const alias of this.aliases.values()) ids.add(alias.versionId);
-      versions = await db.versions.bulkGet([...ids]);
     }
+    const versions = [
+      ...(await db.versions.bulkGet([...ids])),
+      ...(wholeModels.length
+        ? await db.versions.where('modelId').anyOf(wholeModels).toArray()
+        : []),
+    ];
     for (const version of versions) if (version) super.putVersion(version);
   }
 

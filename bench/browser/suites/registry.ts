@@ -1,0 +1,147 @@
+/**
+ * Registry benchmarks, run in Chromium against real IndexedDB:
+ * - registering 100k versions through the registry (hash, sign, fold, write) against a raw
+ *   Dexie bulkPut of exactly the rows the registry wrote, in the same run;
+ * - search latency (first page) over those 100k versions.
+ * The populated workspace is left in place (workspace `default`) so the runner can then time
+ * the app's first list paint over it.
+ */
+import { openEventRegistry } from '../../../src/lib/registry';
+import type { RegisterVersionInput } from '../../../src/lib/registry/types';
+import { PROJECTION_TABLES, WorkspaceDb } from '../../../src/lib/store/schema';
+
+const VERSIONS = Number(new URLSearchParams(location.search).get('versions') ?? 100_000);
+const MODELS = 100;
+const CHUNK = 1_000;
+const TEAMS = ['nlp', 'vision', 'speech', 'ranking'];
+
+function versionInput(index: number): RegisterVersionInput {
+  // A fixed arithmetic pattern rather than randomness keeps runs comparable.
+  const model = `model-${String(index % MODELS).padStart(3, '0')}`;
+  return {
+    model,
+    params: { lr: String(((index % 7) + 1) / 1000), layers: String(2 + (index % 10)), opt: 'adam' },
+    metrics: { acc: ((index * 7919) % 10_000) / 10_000, loss: ((index * 104729) % 1000) / 500 },
+    tags: { team: TEAMS[index % TEAMS.length], stage: index % 10 === 0 ? 'prod' : 'dev' },
+    files: [{ name: 'model.safetensors', size: 1000 + index, sha256: hex64(index) }],
+  };
+}
+
+function hex64(n: number): string {
+  return n.toString(16).padStart(64, '0');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function deleteDatabase(name: string) {
+  await new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
+async function registerAll() {
+  await deleteDatabase('stemma-ws-default');
+  const registry = await openEventRegistry({ workspaceId: 'default' });
+  await registry.setDisplayName('Benchmark');
+  for (let m = 0; m < MODELS; m++) {
+    await registry.createModel({ name: `model-${String(m).padStart(3, '0')}` });
+  }
+  const started = performance.now();
+  for (let start = 0; start < VERSIONS; start += CHUNK) {
+    const inputs = [];
+    for (let i = start; i < Math.min(VERSIONS, start + CHUNK); i++) inputs.push(versionInput(i));
+    await registry.registerVersions(inputs);
+  }
+  return { registry, ms: performance.now() - started };
+}
+
+/** Copies the rows the registry wrote and times a raw bulkPut of them into a fresh database. */
+async function rawBaseline(source: WorkspaceDb) {
+  const tables = ['events', ...PROJECTION_TABLES] as const;
+  const rows: Record<string, unknown[]> = {};
+  let count = 0;
+  for (const name of tables) {
+    rows[name] = await source.table(name).toArray();
+    count += rows[name].length;
+  }
+  await deleteDatabase('stemma-bench-raw');
+  const raw = new WorkspaceDb('stemma-bench-raw');
+  await raw.open();
+  const started = performance.now();
+  // Same chunking as the registry: one transaction per 1,000 versions' worth of rows.
+  const chunks = Math.ceil(VERSIONS / CHUNK);
+  for (let c = 0; c < chunks; c++) {
+    await raw.transaction('rw', [...tables], async () => {
+      for (const name of tables) {
+        const all = rows[name];
+        const size = Math.ceil(all.length / chunks);
+        await raw.table(name).bulkPut(all.slice(c * size, (c + 1) * size));
+      }
+    });
+  }
+  const ms = performance.now() - started;
+  raw.close();
+  await deleteDatabase('stemma-bench-raw');
+  return { ms, rows: count };
+}
+
+const QUERIES = [
+  '',
+  "name = 'model-042'",
+  "name LIKE 'model-04%'",
+  'metrics.acc > 0.99',
+  'metrics.acc > 0.5',
+  "tags.team = 'nlp' AND metrics.acc >= 0.9",
+  "params.lr < 0.003 OR tags.stage = 'prod'",
+  "(tags.team = 'vision' OR tags.team = 'speech') AND params.layers = '5'",
+  "name ILIKE '%-01%' AND metrics.loss < 0.5",
+  'version = 7',
+  "tags.team IN ('nlp', 'ranking') AND metrics.acc < 0.1",
+];
+const SORTS = ['created', 'name', 'metrics.acc'] as const;
+
+export default {
+  name: 'registry',
+  async run() {
+    const { registry, ms: registerMs } = await registerAll();
+    const baseline = await rawBaseline(registry.log.db);
+
+    const samples: number[] = [];
+    const perQuery: Record<string, { p50: number; p95: number }> = {};
+    for (const query of QUERIES) {
+      const mine: number[] = [];
+      for (const sort of SORTS) {
+        for (let repeat = 0; repeat < 5; repeat++) {
+          const started = performance.now();
+          await registry.search({ query, sort, order: repeat % 2 ? 'asc' : 'desc', pageSize: 25 });
+          mine.push(performance.now() - started);
+        }
+      }
+      mine.sort((a, b) => a - b);
+      perQuery[query || '(empty)'] = { p50: percentile(mine, 50), p95: percentile(mine, 95) };
+      samples.push(...mine);
+    }
+    samples.sort((a, b) => a - b);
+    registry.close();
+
+    return {
+      versions: VERSIONS,
+      register: {
+        registryMs: Math.round(registerMs),
+        rawBulkPutMs: Math.round(baseline.ms),
+        rowsWritten: baseline.rows,
+        ratio: Number((registerMs / baseline.ms).toFixed(2)),
+        target: 'ratio <= 1.5',
+      },
+      search: {
+        firstPageP50Ms: Number(percentile(samples, 50).toFixed(2)),
+        firstPageP95Ms: Number(percentile(samples, 95).toFixed(2)),
+        target: 'p95 <= 15 ms',
+        perQuery,
+      },
+    };
+  },
+};
