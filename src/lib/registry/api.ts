@@ -2,6 +2,7 @@
  * The registry's typed API: the one door pages and components go through.
  * `openRegistry()` (in `./index`) returns an implementation backed by the event log.
  */
+import type { ClientInspectOptions, FileInspection } from './formats';
 import type {
   ActorInfo,
   AliasMove,
@@ -68,6 +69,12 @@ export interface Registry {
   aliasHistory(model: string, alias?: string): Promise<AliasMove[]>;
   /** The model as it stood at `time` (ms since the epoch). */
   asOf(model: string, time: number): Promise<ModelSnapshot>;
+
+  /**
+   * Reads model files' headers in a Web Worker (never executing them) and reports each
+   * file's format, metadata and safety verdict as it finishes.
+   */
+  inspectFiles(files: File[], options?: ClientInspectOptions): Promise<FileInspection[]>;
 
   /** Streams a file through SHA-256, reporting progress as a fraction from 0 to 1. */
   hashFile(

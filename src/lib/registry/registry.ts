@@ -13,6 +13,7 @@ import {
   UnknownVersionError,
 } from './errors';
 import { hashFile } from './file-hash';
+import { InspectionClient, type ClientInspectOptions } from './formats';
 import { aliasHistory, asOf, history } from './history';
 import { toModel, toVersion } from './rows';
 import { resolveUri, runSearch } from './search-service';
@@ -53,6 +54,7 @@ export class EventRegistry implements Registry {
   readonly actor: ActorInfo;
   private readonly listeners = new Set<() => void>();
   private readonly channel: BroadcastChannel | null;
+  private inspector: InspectionClient | null = null;
 
   constructor(
     readonly log: EventLog,
@@ -337,6 +339,11 @@ export class EventRegistry implements Registry {
 
   asOf(model: string, time: number) {
     return asOf(this, model, time);
+  }
+
+  inspectFiles(files: File[], options?: ClientInspectOptions) {
+    this.inspector ??= new InspectionClient();
+    return this.inspector.inspect(files, options);
   }
 
   hashFile(file: Blob & { name: string }, onProgress?: (fraction: number) => void) {

@@ -6,6 +6,9 @@
 /** A value a parameter can hold. Parameters are recorded as strings, as in MLflow. */
 export type ParamValue = string;
 
+export type { ModelFileSummary } from './formats/summary';
+import type { ModelFileSummary } from './formats/summary';
+
 /** One measured value of a metric. Several points per key make a curve. */
 export interface MetricPoint {
   value: number;
@@ -37,6 +40,8 @@ export interface FileRef {
   name: string;
   size: number;
   sha256: string;
+  /** What the format reader found in the file's headers, when it was inspected. */
+  summary?: ModelFileSummary;
 }
 
 export type EntityKind = 'model' | 'version';

@@ -1,5 +1,6 @@
 /** Checks on what users type, before any event is made. Each failure names the field. */
 import { DescriptionTooLargeError, InvalidInputError } from './errors';
+import { MAX_SUMMARY_CHARS } from './formats/summary';
 import type { CodeRef, DatasetRef, FileRef, MetricPoint, RegisterVersionInput } from './types';
 
 export const DESCRIPTION_LIMIT_BYTES = 1_000_000;
@@ -123,7 +124,20 @@ function checkFile(file: FileRef): FileRef {
       'files',
     );
   }
-  return { name: file.name, size: file.size, sha256: file.sha256 };
+  const checked: FileRef = { name: file.name, size: file.size, sha256: file.sha256 };
+  if (file.summary !== undefined) {
+    if (!file.summary || typeof file.summary !== 'object') {
+      throw new InvalidInputError(`File "${file.name}" has a malformed metadata summary.`, 'files');
+    }
+    if (JSON.stringify(file.summary).length > MAX_SUMMARY_CHARS * 2) {
+      throw new InvalidInputError(
+        `The metadata summary of "${file.name}" is too large; inspect the file again.`,
+        'files',
+      );
+    }
+    checked.summary = file.summary;
+  }
+  return checked;
 }
 
 function checkDatasets(raw: DatasetRef[] | undefined): DatasetRef[] {
