@@ -14,3 +14,6 @@ export { DEFAULT_LIMITS } from './limits';
 export type { InspectLimits } from './limits';
 export * from './errors';
 export type * from './types';
+export { diffVersions } from './diff';
+export { suggestRelation } from './suggest';
+export type * from './diff-types';
