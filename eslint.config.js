@@ -53,5 +53,7 @@ export default ts.config(
     files: ['scripts/**', 'tests/**', 'bench/**', 'playwright.config.ts'],
     rules: { 'no-console': 'off' },
   },
-  { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'static/'] },
+  {
+    ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'static/', 'bench/dist/'],
+  },
 );

@@ -204,6 +204,15 @@ describe('history and time travel', () => {
       'edited the model description',
       'registered v2',
     ]);
+    const recent = await registry.recentHistory(2);
+    expect(recent.map((entry) => entry.summary)).toEqual([
+      'registered v2',
+      'edited the model description',
+    ]);
+    expect(recent[0].modelId).toBe((await registry.getModel('tts')).id);
+    const older = await registry.recentHistory(10, recent[1].hlc);
+    expect(older.map((entry) => entry.summary)).toEqual(['registered v1', 'created model tts']);
+
     const past = await registry.asOf('tts', between);
     expect(past.model?.description).toBe('first');
     expect(past.versions.map((v) => v.number)).toEqual([1]);

@@ -66,6 +66,8 @@ export interface Registry {
 
   /** Every change to a model (and its versions and aliases) or to one version, oldest first. */
   history(target: EntityRef): Promise<HistoryEntry[]>;
+  /** The newest changes across the workspace, newest first, older than `beforeHlc` if given. */
+  recentHistory(limit: number, beforeHlc?: string): Promise<HistoryEntry[]>;
   aliasHistory(model: string, alias?: string): Promise<AliasMove[]>;
   /** The model as it stood at `time` (ms since the epoch). */
   asOf(model: string, time: number): Promise<ModelSnapshot>;

@@ -2,7 +2,7 @@
 import type { EventRegistry } from './registry';
 import { toModel, toVersion } from './rows';
 import type { AliasMove, EntityRef, HistoryEntry, ModelSnapshot } from './types';
-import type { StemmaEvent } from '../store/event';
+import { scopeOf, type StemmaEvent } from '../store/event';
 import { applyEvents } from '../store/fold';
 import { hlcTime } from '../store/hlc';
 import { MemoryView } from '../store/view';
@@ -13,6 +13,21 @@ async function actorNames(registry: EventRegistry, events: StemmaEvent[]) {
   const names = new Map<string, string>();
   ids.forEach((id, index) => names.set(id, rows[index]?.displayName || `peer ${id.slice(0, 8)}`));
   return names;
+}
+
+/** Version numbers of every version an event mentions, in one bulk read. */
+async function numbersOf(registry: EventRegistry, events: StemmaEvent[]) {
+  const ids = new Set<string>();
+  for (const event of events) {
+    ids.add(event.entity);
+    const target = (event.payload as { versionId?: string }).versionId;
+    if (target) ids.add(target);
+  }
+  const list = [...ids];
+  const rows = await registry.log.db.versions.bulkGet(list);
+  const numbers = new Map<string, number>();
+  rows.forEach((row, index) => row && numbers.set(list[index], row.number));
+  return numbers;
 }
 
 async function versionNumbers(registry: EventRegistry, modelId: string) {
@@ -84,19 +99,46 @@ export async function history(registry: EventRegistry, target: EntityRef): Promi
           (event.payload as { versionId: string }).versionId === target.id),
     );
   }
+  return describeEvents(registry, events, await versionNumbers(registry, modelId));
+}
+
+async function describeEvents(
+  registry: EventRegistry,
+  events: StemmaEvent[],
+  numbers: Map<string, number>,
+): Promise<HistoryEntry[]> {
   const names = await actorNames(registry, events);
-  const numbers = await versionNumbers(registry, modelId);
-  return events.map((event) => ({
-    eventId: event.id,
-    type: event.type,
-    entity: entityOf(event),
-    at: hlcTime(event.hlc),
-    hlc: event.hlc,
-    actor: event.actor,
-    actorName: names.get(event.actor)!,
-    summary: summarise(event, numbers),
-    payload: event.payload,
-  }));
+  return events.map((event) => {
+    const scope = scopeOf(event);
+    return {
+      eventId: event.id,
+      type: event.type,
+      entity: entityOf(event),
+      modelId: scope.startsWith('actor:') ? null : scope,
+      at: hlcTime(event.hlc),
+      hlc: event.hlc,
+      actor: event.actor,
+      actorName: names.get(event.actor)!,
+      summary: summarise(event, numbers),
+      payload: event.payload,
+    };
+  });
+}
+
+/** The newest `limit` events of the whole log, newest first, walking the clock index. */
+export async function recentHistory(
+  registry: EventRegistry,
+  limit: number,
+  beforeHlc?: string,
+): Promise<HistoryEntry[]> {
+  const table = registry.log.db.events;
+  const range = beforeHlc ? table.where('hlc').below(beforeHlc) : table.orderBy('hlc');
+  const rows = await range
+    .reverse()
+    .limit(Math.max(1, Math.min(limit, 1000)))
+    .toArray();
+  const events = rows.map(({ scope: _scope, ...event }) => event as StemmaEvent);
+  return describeEvents(registry, events, await numbersOf(registry, events));
 }
 
 /** Where an alias (or every alias of a model) pointed over time, oldest first. */

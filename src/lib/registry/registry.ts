@@ -14,7 +14,7 @@ import {
 } from './errors';
 import { hashFile } from './file-hash';
 import { InspectionClient, type ClientInspectOptions } from './formats';
-import { aliasHistory, asOf, history } from './history';
+import { aliasHistory, asOf, history, recentHistory } from './history';
 import { toModel, toVersion } from './rows';
 import { resolveUri, runSearch } from './search-service';
 import type {
@@ -331,6 +331,10 @@ export class EventRegistry implements Registry {
 
   history(target: EntityRef) {
     return history(this, target);
+  }
+
+  recentHistory(limit: number, beforeHlc?: string) {
+    return recentHistory(this, limit, beforeHlc);
   }
 
   aliasHistory(model: string, alias?: string) {

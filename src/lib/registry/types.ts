@@ -160,6 +160,8 @@ export interface HistoryEntry {
   eventId: string;
   type: string;
   entity: EntityRef;
+  /** The model the change belongs to (null for workspace-wide changes such as names). */
+  modelId: string | null;
   /** Milliseconds since the epoch, from the event's clock. */
   at: number;
   hlc: string;

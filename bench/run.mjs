@@ -1,0 +1,140 @@
+// Runs the in-browser benchmarks: builds bench/browser into bench/dist, serves it at /__bench/
+// beside the built app (same origin, so suites and the app share IndexedDB), opens it in
+// headless Chromium and writes what the page reports to bench/results.json.
+//
+//   npm run bench                             every suite in bench/browser/suites/
+//   npm run bench -- --suite dexie-bulk-put   one suite (repeat --suite for several)
+//   npm run bench -- --param versions=10000   passed to the page's query string, for suites
+//                                             that read settings from it (repeatable)
+//   npm run bench -- --timeout 1800           seconds to wait for the page (default 1800)
+import { chromium } from '@playwright/test';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'vite';
+import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
+import { startStaticServer } from '../scripts/serve.mjs';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const appBuildDir = fileURLToPath(new URL('../build', import.meta.url));
+const resultsPath = `${benchDir}results.json`;
+
+const { values: options } = parseArgs({
+  options: {
+    suite: { type: 'string', multiple: true, default: [] },
+    param: { type: 'string', multiple: true, default: [] },
+    timeout: { type: 'string', default: '1800' },
+  },
+});
+const timeoutMs = Number(options.timeout) * 1000;
+const params = options.param.map((param) => {
+  const split = param.indexOf('=');
+  return split < 0 ? [param, ''] : [param.slice(0, split), param.slice(split + 1)];
+});
+
+function machine() {
+  const processors = cpus();
+  return {
+    cores: processors.length,
+    cpuModel: processors[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+  };
+}
+
+/**
+ * Opens the bench page and waits for its report. Page console output is echoed, so a long
+ * suite shows its progress.
+ *
+ * @param {import('@playwright/test').Page} page
+ * @param {string} url
+ */
+async function collectReport(page, url) {
+  page.on('console', (message) => console.log(`  [page] ${message.text()}`));
+  page.on('pageerror', (error) => console.error(`  [page error] ${error.message}`));
+
+  await page.goto(url);
+  const crashed = new Promise((_, reject) =>
+    page.once('crash', () => reject(new Error('The bench page crashed (out of memory?).'))),
+  );
+  const reported = page.waitForFunction(() => window.__benchResult, null, {
+    timeout: timeoutMs,
+    polling: 250,
+  });
+  await Promise.race([reported, crashed]);
+  return page.evaluate(() => window.__benchResult);
+}
+
+async function main() {
+  if (!(timeoutMs > 0)) {
+    throw new Error(`--timeout ${options.timeout} is not a number of seconds; try --timeout 1800.`);
+  }
+  const executablePath = findChromium();
+
+  console.log('Building the bench page (bench/browser -> bench/dist)');
+  await build({ configFile: `${benchDir}vite.config.ts`, logLevel: 'warn' });
+
+  const server = await startStaticServer({
+    root: appBuildDir,
+    port: 0,
+    mounts: { '/__bench/': `${benchDir}dist` },
+    // Cross-origin isolation gives the page precise timers and SharedArrayBuffer (WASM threads).
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    },
+  });
+
+  // A profile on disk, like a user's, not an incognito context: incognito keeps storage in
+  // memory, and there the registry suite's 100k versions failed with QuotaExceededError.
+  const profileDir = await mkdtemp(join(tmpdir(), 'stemma-bench-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    args: chromiumArgs,
+    headless: true,
+  });
+
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const devtools = await context.newCDPSession(page);
+    const { product } = await devtools.send('Browser.getVersion');
+
+    const query = new URLSearchParams([...options.suite.map((name) => ['suite', name]), ...params]);
+    const url = `${server.url}__bench/${query.size > 0 ? `?${query}` : ''}`;
+    console.log(`Running ${options.suite.length > 0 ? options.suite.join(', ') : 'every suite'}`);
+    const report = await collectReport(page, url);
+    if (report.error) {
+      // Nothing ran (a mistyped suite name, say): keep the last results file as it was.
+      console.error(report.error);
+      process.exitCode = 1;
+      return;
+    }
+
+    const results = {
+      date: new Date().toISOString(),
+      params: Object.fromEntries(params),
+      machine: machine(),
+      chromium: { version: product, executablePath, args: chromiumArgs },
+      ...report,
+    };
+    await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+
+    for (const [name, outcome] of Object.entries(report.suites)) {
+      console.log(`${name}: ${JSON.stringify(outcome.ok ? outcome.result : outcome.error)}`);
+    }
+    console.log(`Wrote ${resultsPath}`);
+    process.exitCode = report.ok ? 0 : 1;
+  } finally {
+    await context.close();
+    await server.close();
+    await rm(profileDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
