@@ -4,6 +4,7 @@ import {
   DescriptionTooLargeError,
   DuplicateModelError,
   InvalidInputError,
+  QuotaError,
   UnknownModelError,
 } from '../../src/lib/registry/errors';
 import type { EventRegistry } from '../../src/lib/registry/registry';
@@ -217,5 +218,26 @@ describe('history and time travel', () => {
     expect(past.model?.description).toBe('first');
     expect(past.versions.map((v) => v.number)).toEqual([1]);
     expect((await registry.asOf('tts', 1)).model).toBeNull();
+  });
+});
+
+describe('storage refusals', () => {
+  test('a full disk becomes a QuotaError and leaves the state as it was', async () => {
+    const registry = await freshRegistry('quota');
+    await registry.createModel({ name: 'big' });
+    const before = await registry.stateHash();
+    // IndexedDB raises QuotaExceededError from inside the write transaction; the first
+    // events write of the next command is made to fail exactly that way.
+    const events = registry.log.db.events;
+    const original = events.bulkAdd.bind(events);
+    events.bulkAdd = (() => {
+      events.bulkAdd = original;
+      return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    }) as typeof events.bulkAdd;
+    const failure = await registry.registerVersion({ model: 'big' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(QuotaError);
+    expect((failure as Error).message).toMatch(/Nothing was saved/);
+    expect(await registry.stateHash()).toBe(before);
+    expect((await registry.getModel('big')).versionCount).toBe(0);
   });
 });
