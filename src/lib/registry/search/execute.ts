@@ -39,7 +39,7 @@ export interface SearchStrategy {
 }
 
 export const DEFAULT_STRATEGY: SearchStrategy = {
-  candidateLimit: 2_000,
+  candidateLimit: 1_000,
   keyFetchLimit: KEY_FETCH_LIMIT,
 };
 
@@ -128,19 +128,19 @@ async function findCandidates(
   filter: FilterNode,
   request: PageRequest,
 ): Promise<Set<string> | null> {
-  const plan = await planFilter(table, filter);
-  if (!plan || plan.estimate > request.strategy.keyFetchLimit) {
-    log.debug('walking: no narrow index plan', { estimate: plan?.estimate ?? null });
-    return null;
-  }
-
-  const keys = await plan.keys();
   // A deep page costs a walk at least as many rows as it skips, so allow more candidates.
   const deepPage = 2 * (request.skip + request.pageSize + 1);
   const limit = Math.min(
     request.strategy.keyFetchLimit,
     Math.max(request.strategy.candidateLimit, deepPage),
   );
+  const plan = await planFilter(table, filter, limit);
+  if (!plan || plan.estimate > limit) {
+    log.debug('walking: no narrow index plan', { estimate: plan?.estimate ?? null, limit });
+    return null;
+  }
+
+  const keys = await plan.keys();
   if (keys.size > limit) {
     log.debug('walking: too many candidates', { candidates: keys.size, limit });
     return null;

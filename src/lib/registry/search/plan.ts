@@ -4,9 +4,12 @@
  * may be wider than the comparison (a whole key of `tkv` for `tags.team != 'nlp'`) but must
  * never miss a match.
  *
- * For AND the narrowest child is chosen (by counting index entries, which reads no rows) and
- * intersected with the other children that are cheap to list; OR is the union of its
- * children, so it is only indexable when every child is.
+ * Each comparison lists at most `probe + 1` primary keys of its ranges (index entries only,
+ * no rows): IndexedDB's `count()` walks every entry of a range, so bounding the listing is
+ * cheaper than counting a broad range and tells all the planner needs, "few" or "many".
+ * For AND the narrowest child is chosen and intersected with the other children already
+ * listed in full; OR is the union of its children, so it is only indexable when every
+ * child is.
  */
 import type { IndexableType, IndexableTypePart } from 'dexie';
 import type { WorkspaceDb } from '../../store/schema';
@@ -33,8 +36,13 @@ export interface IndexRange {
 
 /** Where the candidates of a filter come from, and about how many there are. */
 export interface CandidatePlan {
-  /** Index entries the plan reads: an upper bound on the number of candidates. */
+  /**
+   * An upper bound on the number of candidates when `exact`; otherwise only known to be
+   * above the probe limit.
+   */
   estimate: number;
+  /** True when the keys are already listed in full (and `estimate` is their count). */
+  exact: boolean;
   /** The primary keys of every candidate; reads index entries only, no rows. */
   keys(): Promise<Set<string>>;
 }
@@ -55,28 +63,46 @@ const ABOVE_STRINGS: IndexableTypePart = [];
 export async function planFilter(
   table: VersionTable,
   filter: FilterNode,
+  probe: number,
 ): Promise<CandidatePlan | null> {
   if (filter.type === 'comparison') {
     const ranges = comparisonRanges(filter);
     if (!ranges) return null;
-    const counts = await Promise.all(ranges.map((range) => collect(table, range).count()));
-    return { estimate: sum(counts), keys: () => rangeKeys(table, ranges) };
+    const lists = await Promise.all(
+      ranges.map((range) =>
+        collect(table, range)
+          .limit(probe + 1)
+          .primaryKeys(),
+      ),
+    );
+    if (lists.some((list) => list.length > probe)) {
+      return { estimate: probe + 1, exact: false, keys: () => rangeKeys(table, ranges) };
+    }
+    const keys = new Set(lists.flat());
+    return { estimate: keys.size, exact: true, keys: async () => keys };
   }
 
-  const children = await Promise.all(filter.children.map((child) => planFilter(table, child)));
+  const children = await Promise.all(
+    filter.children.map((child) => planFilter(table, child, probe)),
+  );
   const usable = children.filter((child): child is CandidatePlan => child !== null);
 
   if (filter.type === 'or') {
     if (usable.length < children.length) return null;
     return {
       estimate: sum(usable.map((child) => child.estimate)),
+      exact: usable.every((child) => child.exact),
       keys: async () => union(await Promise.all(usable.map((child) => child.keys()))),
     };
   }
 
   if (usable.length === 0) return null;
   usable.sort((a, b) => a.estimate - b.estimate);
-  return { estimate: usable[0].estimate, keys: () => intersect(usable) };
+  return {
+    estimate: usable[0].estimate,
+    exact: usable[0].exact,
+    keys: () => intersect(usable),
+  };
 }
 
 /** The index ranges that hold every match of one comparison, or null when none do. */
@@ -242,8 +268,11 @@ async function intersect(plans: CandidatePlan[]): Promise<Set<string>> {
   let keys = await plans[0].keys();
 
   for (const plan of plans.slice(1)) {
+    // Only children already listed are free to intersect; the others are tested on rows.
     const affordable =
-      plan.estimate <= KEY_FETCH_LIMIT && plan.estimate <= keys.size * INTERSECT_FACTOR;
+      plan.exact &&
+      plan.estimate <= KEY_FETCH_LIMIT &&
+      plan.estimate <= keys.size * INTERSECT_FACTOR;
     if (keys.size === 0 || !affordable) break;
     const other = await plan.keys();
     keys = new Set([...keys].filter((key) => other.has(key)));
