@@ -99,7 +99,7 @@ test('a dropped folder fills in the register form and flags a dangerous pickle',
   const progress = page.getByTestId('drop-progress');
   await expect(progress).toContainText('Hashed 6 of 6 · Read 6 of 6');
   await expect(progress).toContainText('skipped 1 hidden');
-  await expect(progress.locator('progress')).toHaveAttribute('value', '12');
+  await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '12');
 
   const keras = droppedFile(page, 'flownet_ann_final_model.keras');
   await expect(keras.getByTestId('file-format')).toHaveText('Keras 3');
@@ -190,7 +190,7 @@ async function registerDropped(page: Page, files: { name: string; bytes: Buffer 
   return page.getByTestId('version-id').innerText();
 }
 
-test('a quantised copy dropped as version 2 shows its tensor changes and a suggested relation', async ({
+test('a quantised copy registered next shows its tensor changes and a suggested relation', async ({
   page,
 }) => {
   const shapes = { 'embed.weight': [64, 16], 'head.weight': [16, 4], 'head.bias': [4] };

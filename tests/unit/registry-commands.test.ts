@@ -233,7 +233,7 @@ describe('storage refusals', () => {
     events.bulkAdd = (() => {
       events.bulkAdd = original;
       return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
-    }) as typeof events.bulkAdd;
+    }) as unknown as typeof events.bulkAdd;
     const failure = await registry.registerVersion({ model: 'big' }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(QuotaError);
     expect((failure as Error).message).toMatch(/Nothing was saved/);

@@ -4,7 +4,7 @@ import { inspectFiles } from '../../src/lib/registry/formats';
 import { diffVersions } from '../../src/lib/registry/formats/diff';
 import { summarizeInspection, type ModelFileSummary } from '../../src/lib/registry/formats/summary';
 import type { FileInspection, ModelFileInput } from '../../src/lib/registry/formats/types';
-import { withoutCommonFolder } from '../../src/lib/ui/dropped-files';
+import { filesFromDrop, withoutCommonFolder } from '../../src/lib/ui/dropped-files';
 import { fileChangeLines, suggestionSentence } from '../../src/lib/ui/file-diff-lines';
 import {
   errorTitle,
@@ -98,7 +98,7 @@ describe('the facts shown for a file', () => {
 });
 
 describe('what the register form fills in from a folder', () => {
-  it('takes format, framework and parameters from the largest model in a mixed folder', async () => {
+  it('takes format, framework and parameters from the biggest model of a folder', async () => {
     const inspections = await inspectAll([
       fixture('onnx_light_squeezenet.onnx'),
       fixture('flownet_ann_final_model.keras'),
@@ -173,8 +173,60 @@ describe('filling the form rows', () => {
   });
 });
 
+/** A dropped file as the browser's entry API presents it. */
+function fileEntry(name: string) {
+  const file = new File([name], name);
+  return { name, isFile: true, isDirectory: false, file: (done: (f: File) => void) => done(file) };
+}
+
+/** A dropped folder whose reader answers in the given batches, then with an empty batch. */
+function folderEntry(name: string, batches: unknown[][]) {
+  return {
+    name,
+    isFile: false,
+    isDirectory: true,
+    createReader: () => {
+      const pending = [...batches];
+      return { readEntries: (done: (batch: unknown[]) => void) => done(pending.shift() ?? []) };
+    },
+  };
+}
+
+function dropOf(entries: unknown[]): DataTransfer {
+  const items = entries.map((entry) => ({
+    kind: 'file',
+    webkitGetAsEntry: () => entry,
+    getAsFile: () => null,
+  }));
+  return { items, files: [] } as unknown as DataTransfer;
+}
+
 describe('paths of a dropped folder', () => {
   const file = {} as File;
+
+  it('walks every batch of a folder and its subfolders, leaving hidden entries out', async () => {
+    const folder = folderEntry('gpt-tiny', [
+      [fileEntry('config.json'), folderEntry('onnx', [[fileEntry('model.onnx')]])],
+      [fileEntry('.DS_Store'), folderEntry('.git', [[fileEntry('HEAD')]]), fileEntry('README.md')],
+    ]);
+
+    const dropped = await filesFromDrop(dropOf([folder]));
+
+    expect(dropped.files.map((f) => f.path)).toEqual([
+      'config.json',
+      'onnx/model.onnx',
+      'README.md',
+    ]);
+    expect(dropped.files[1].file.name).toBe('model.onnx');
+    expect(dropped.skippedHidden).toBe(2);
+  });
+
+  it('keeps folder names when a folder and a loose file are dropped together', async () => {
+    const dropped = await filesFromDrop(
+      dropOf([folderEntry('tfjs', [[fileEntry('model.json')]]), fileEntry('MLmodel')]),
+    );
+    expect(dropped.files.map((f) => f.path)).toEqual(['tfjs/model.json', 'MLmodel']);
+  });
 
   it('drops the one folder every file is in', () => {
     const trimmed = withoutCommonFolder({
@@ -218,7 +270,7 @@ describe('the change lines of the compare page', () => {
     tensors,
   });
 
-  it('lists re-typed tensors and dtype counts of a quantised copy, and suggests the relation', () => {
+  it('lists re-typed tensors and dtype counts of a quantised copy, and suggests why', () => {
     const after = summary({
       parameterCount: 816,
       tensorCount: 2,
@@ -246,6 +298,12 @@ describe('the change lines of the compare page', () => {
       relation: 'quantized from',
       parent: 'm v1',
     });
+  });
+
+  it('gives a file only one version has no change lines: it was added or removed', () => {
+    const diff = diffVersions([], [{ name: 'model.safetensors', size: 10, summary: before }]);
+    expect(diff.files[0].pairing).toBe('added');
+    expect(fileChangeLines(diff.files[0])).toEqual([]);
   });
 
   it('lists added and reshaped tensors with their shapes, and cuts long lists short', () => {

@@ -26,6 +26,8 @@ export interface ChangeLine {
   items: string[];
   /** Changes beyond `items` that were left out. */
   more: number;
+  /** Short names, read best on one line. */
+  inline?: boolean;
 }
 
 /** Items per line before the rest are counted instead of listed. */
@@ -76,8 +78,12 @@ const FIELD_LABELS = {
   quantization: 'Quantisation',
 } as const;
 
-/** Every change in one file, in reading order; kinds without a change are left out. */
+/**
+ * Every change in one file, in reading order; kinds without a change are left out. A file
+ * only one version has gets no lines: being added or removed is the whole change.
+ */
 export function fileChangeLines(diff: FileDiff): ChangeLine[] {
+  if (diff.before === null || diff.after === null) return [];
   const lines: ChangeLine[] = [];
   const single = (label: string, text: string | null) => text && lines.push(line(label, [text]));
 
@@ -106,8 +112,8 @@ export function fileChangeLines(diff: FileDiff): ChangeLine[] {
     ),
   );
   lines.push(...signatureLines('Inputs', diff.inputs), ...signatureLines('Outputs', diff.outputs));
-  lines.push(line('Layer types added', diff.layerTypes.added));
-  lines.push(line('Layer types removed', diff.layerTypes.removed));
+  lines.push({ ...line('Layer types added', diff.layerTypes.added), inline: true });
+  lines.push({ ...line('Layer types removed', diff.layerTypes.removed), inline: true });
 
   const tensors = diff.tensors;
   if (tensors) {

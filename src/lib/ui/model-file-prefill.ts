@@ -86,8 +86,9 @@ export function suggestFields(inspections: FileInspection[]): FormSuggestions {
 
 /**
  * Rows with each suggestion placed where the form lacks its value: in the row already named
- * by the key when its value is blank, else in a blank row, else in a new row. Keys in `offered` were suggested before and are skipped, so a
- * row the user deleted does not come back. Returns the rows and the keys it filled.
+ * by the key when its value is blank, else in a blank row, else in a new row. Keys in
+ * `offered` were suggested before and are skipped, so a row the user deleted does not come
+ * back. Returns the rows and the keys it filled.
  */
 export function fillBlankRows(
   rows: KeyValueRow[],
