@@ -4,6 +4,22 @@
  */
 import type { ClientInspectOptions, FileInspection } from './formats';
 import type {
+  AddLineageEdgeInput,
+  DroppedLineageEdge,
+  LineageCommonAncestor,
+  LineageDiffInfo,
+  LineageEdgeInfo,
+  LineageEntity,
+  LineageNeighbourhood,
+  LineageNeighbourhoodOptions,
+  LineageNodeInfo,
+  LineagePathInfo,
+  LineageQueryOptions,
+  RecordCodeInput,
+  RecordDatasetInput,
+  RecordRunInput,
+} from './lineage-types';
+import type {
   ActorInfo,
   AliasMove,
   CreateModelInput,
@@ -11,6 +27,7 @@ import type {
   FileRef,
   HistoryEntry,
   ImportSummary,
+  LineageRecordKind,
   MetricPoint,
   Model,
   ModelListPage,
@@ -26,7 +43,57 @@ import type {
 /** A version reference a user types: a number, or a version id. */
 export type VersionSelector = number | string;
 
-export interface Registry {
+/**
+ * Lineage: where versions came from. Nodes are model versions (by id) and recorded datasets,
+ * runs and code; edges point parent -> child and are events like any other change.
+ */
+export interface LineageRegistry {
+  /** Records a dataset (name, version, SHA-256, URI); with an existing `id`, updates it. */
+  recordDataset(input: RecordDatasetInput): Promise<LineageEntity>;
+  /** Records a run (parameters, metrics, code reference, environment). */
+  recordRun(input: RecordRunInput): Promise<LineageEntity>;
+  /** Records code (repository and commit). */
+  recordCode(input: RecordCodeInput): Promise<LineageEntity>;
+  getLineageEntity(id: string): Promise<LineageEntity>;
+  /** Recorded datasets, runs and code, of one kind when given, by name. */
+  listLineageEntities(kind?: LineageRecordKind): Promise<LineageEntity[]>;
+
+  /**
+   * Links parent `from` to child `to`. Throws `LineageCycleError` naming the cycle
+   * (`bert v3 -> bert v5 -> bert v2 -> bert v3`), and changes nothing, when it would close one.
+   */
+  addLineageEdge(input: AddLineageEdgeInput): Promise<LineageEdgeInfo>;
+  /** Takes a link out of the lineage; it stays in history and can be restored. */
+  removeLineageEdge(edgeId: string): Promise<void>;
+  /** Puts a removed or dropped link back, unless that would close a cycle now. */
+  restoreLineageEdge(edgeId: string): Promise<LineageEdgeInfo>;
+  /** Every link into or out of a node, in any state. */
+  lineageEdgesOf(id: string): Promise<LineageEdgeInfo[]>;
+  /** Links the fold left out (two peers closed a cycle while apart), and why. */
+  droppedLineageEdges(): Promise<DroppedLineageEdge[]>;
+
+  /** Everything `id` came from, nearest first, each with its distance in `depth`. */
+  lineageAncestors(id: string, options?: LineageQueryOptions): Promise<LineageNodeInfo[]>;
+  /** Everything that came from `id`, nearest first. */
+  lineageDescendants(id: string, options?: LineageQueryOptions): Promise<LineageNodeInfo[]>;
+  /** The shortest directed path between two nodes, either way; null when unrelated. */
+  lineagePath(a: string, b: string): Promise<LineagePathInfo | null>;
+  /** The nearest common ancestors of two nodes. */
+  lineageCommonAncestors(a: string, b: string): Promise<LineageCommonAncestor[]>;
+  /** The versions built on a dataset, directly or not: "which models used this bad data?" */
+  downstreamOfDataset(id: string, options?: LineageQueryOptions): Promise<LineageNodeInfo[]>;
+  /** Ancestors only `a` has, only `b` has, and shared. */
+  lineageDiff(a: string, b: string): Promise<LineageDiffInfo>;
+  /** The labelled graph around a node, ready for `toVisData`. */
+  lineageNeighbourhood(
+    id: string,
+    options?: LineageNeighbourhoodOptions,
+  ): Promise<LineageNeighbourhood>;
+  /** Every change to one lineage node: its records and the links into and out of it. */
+  lineageHistory(id: string): Promise<HistoryEntry[]>;
+}
+
+export interface Registry extends LineageRegistry {
   /** This browser's signing identity. */
   readonly actor: ActorInfo;
 
@@ -64,7 +131,10 @@ export interface Registry {
   /** `models:/<name>/<version>` or `models:/<name>@<alias>` to a version. */
   resolveUri(uri: string): Promise<ModelVersion>;
 
-  /** Every change to a model (and its versions and aliases) or to one version, oldest first. */
+  /**
+   * Every change to a model (and its versions and aliases) or to one version, oldest first,
+   * lineage links on its versions included.
+   */
   history(target: EntityRef): Promise<HistoryEntry[]>;
   /** The newest changes across the workspace, newest first, older than `beforeHlc` if given. */
   recentHistory(limit: number, beforeHlc?: string): Promise<HistoryEntry[]>;

@@ -1,8 +1,20 @@
-/** History, alias history and "as of" views: all read from the event log of a model. */
+/**
+ * History, alias history and "as of" views: all read from the event log of a model, with the
+ * lineage events that touch its versions.
+ */
+import {
+  isLineageEvent,
+  lineageContext,
+  lineageEntityOf,
+  lineageEventsAbout,
+  lineageModelOf,
+  summariseLineage,
+  type LineageHistoryContext,
+} from './lineage-history';
 import type { EventRegistry } from './registry';
 import { toModel, toVersion } from './rows';
-import type { AliasMove, EntityRef, HistoryEntry, ModelSnapshot } from './types';
-import { scopeOf, type StemmaEvent } from '../store/event';
+import type { AliasMove, EntityRef, HistoryEntityRef, HistoryEntry, ModelSnapshot } from './types';
+import { compareEvents, scopeOf, type StemmaEvent } from '../store/event';
 import { applyEvents } from '../store/fold';
 import { hlcTime } from '../store/hlc';
 import { MemoryView } from '../store/view';
@@ -39,7 +51,12 @@ async function versionNumbers(registry: EventRegistry, modelId: string) {
   return numbers;
 }
 
-function summarise(event: StemmaEvent, numbers: Map<string, number>): string {
+function summarise(
+  event: StemmaEvent,
+  numbers: Map<string, number>,
+  lineage: LineageHistoryContext,
+  again: boolean,
+): string {
   const v = (id: string) => (numbers.has(id) ? `v${numbers.get(id)}` : 'a version');
   const payload = event.payload as Record<string, unknown>;
   switch (event.type) {
@@ -73,10 +90,15 @@ function summarise(event: StemmaEvent, numbers: Map<string, number>): string {
       return `removed alias @${payload.alias}`;
     case 'actor.named':
       return `is now called ${payload.displayName}`;
+    case 'lineage.entity.recorded':
+    case 'lineage.edge.added':
+    case 'lineage.edge.removed':
+      return summariseLineage(event, lineage, again);
   }
 }
 
-function entityOf(event: StemmaEvent): EntityRef {
+function entityOf(event: StemmaEvent): HistoryEntityRef {
+  if (isLineageEvent(event)) return lineageEntityOf(event);
   const isVersion =
     event.type.startsWith('version.') ||
     ((event.type === 'tag.set' || event.type === 'tag.removed') &&
@@ -84,7 +106,10 @@ function entityOf(event: StemmaEvent): EntityRef {
   return { kind: isVersion ? 'version' : 'model', id: event.entity };
 }
 
-/** Every change to a model (with its versions and aliases) or to one version, oldest first. */
+/**
+ * Every change to a model (with its versions and aliases) or to one version, oldest first,
+ * with the lineage links recorded, removed or restored on its versions.
+ */
 export async function history(registry: EventRegistry, target: EntityRef): Promise<HistoryEntry[]> {
   const modelId =
     target.kind === 'model'
@@ -99,7 +124,28 @@ export async function history(registry: EventRegistry, target: EntityRef): Promi
           (event.payload as { versionId: string }).versionId === target.id),
     );
   }
-  return describeEvents(registry, events, await versionNumbers(registry, modelId));
+  const numbers = await versionNumbers(registry, modelId);
+  const touched = target.kind === 'version' ? [target.id] : [...numbers.keys()];
+  const lineage = await lineageEventsAbout(registry.log.db, touched);
+  return describeEvents(registry, [...events, ...lineage].sort(compareEvents), numbers);
+}
+
+/** Every change to one lineage node (a version or a record): its records and its links. */
+export async function lineageHistory(registry: EventRegistry, id: string): Promise<HistoryEntry[]> {
+  const events = await lineageEventsAbout(registry.log.db, [id]);
+  return describeEvents(registry, events.sort(compareEvents), await numbersOf(registry, events));
+}
+
+/** Event ids whose edge or record has an earlier add or record among `events`. */
+function repeats(events: StemmaEvent[]): Set<string> {
+  const seen = new Set<string>();
+  const again = new Set<string>();
+  for (const event of [...events].sort(compareEvents)) {
+    if (event.type !== 'lineage.edge.added' && event.type !== 'lineage.entity.recorded') continue;
+    if (seen.has(event.entity)) again.add(event.id);
+    seen.add(event.entity);
+  }
+  return again;
 }
 
 async function describeEvents(
@@ -108,18 +154,25 @@ async function describeEvents(
   numbers: Map<string, number>,
 ): Promise<HistoryEntry[]> {
   const names = await actorNames(registry, events);
+  const lineage = await lineageContext(registry.log.db, events);
+  const again = repeats(events);
   return events.map((event) => {
     const scope = scopeOf(event);
+    const modelId = isLineageEvent(event)
+      ? lineageModelOf(event, lineage)
+      : scope.startsWith('actor:')
+        ? null
+        : scope;
     return {
       eventId: event.id,
       type: event.type,
       entity: entityOf(event),
-      modelId: scope.startsWith('actor:') ? null : scope,
+      modelId,
       at: hlcTime(event.hlc),
       hlc: event.hlc,
       actor: event.actor,
       actorName: names.get(event.actor)!,
-      summary: summarise(event, numbers),
+      summary: summarise(event, numbers, lineage, again.has(event.id)),
       payload: event.payload,
     };
   });

@@ -5,14 +5,18 @@
  * @example const registry = await openRegistry(); await registry.createModel({ name: 'bert' });
  */
 import type { Registry } from './api';
+import { openWorkspaceLog } from './lineage-projection';
 import { EventRegistry } from './registry';
 import { HybridClock } from '../store/hlc';
 import { loadIdentity } from '../store/identity';
-import { EventLog } from '../store/log';
 
-export type { Registry, VersionSelector } from './api';
+export type { LineageRegistry, Registry, VersionSelector } from './api';
 export * from './errors';
+export * from './lineage-errors';
+export { LineageCycleError } from '../lineage/errors';
+export { openWorkspaceLog } from './lineage-projection';
 export type * from './types';
+export type * from './lineage-types';
 
 export interface OpenOptions {
   /** Which workspace's log to open; one browser can hold several. */
@@ -29,10 +33,12 @@ export async function openRegistry(options: OpenOptions = {}): Promise<Registry>
 export async function openEventRegistry(options: OpenOptions = {}): Promise<EventRegistry> {
   const identityDb = options.identityDb ?? 'stemma-identity';
   const identity = await loadIdentity(identityDb);
-  const log = new EventLog(options.workspaceId ?? 'default');
+  const { log, lineage } = openWorkspaceLog(options.workspaceId ?? 'default');
   await log.db.open();
   const clock = new HybridClock();
   const latest = await log.latestStamp();
   if (latest) clock.observe(latest);
-  return new EventRegistry(log, identity, clock, identityDb);
+  // Built in the background: the first page paints without waiting for lineage.
+  lineage.prepare(log.db);
+  return new EventRegistry(log, identity, clock, lineage, identityDb);
 }

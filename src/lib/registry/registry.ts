@@ -14,13 +14,27 @@ import {
 } from './errors';
 import { hashFile } from './file-hash';
 import { InspectionClient, type ClientInspectOptions } from './formats';
-import { aliasHistory, asOf, history, recentHistory } from './history';
-import { toModel, toVersion } from './rows';
+import { aliasHistory, asOf, history, lineageHistory, recentHistory } from './history';
+import type { LineageProjection } from './lineage-projection';
+import { LineageQueries } from './lineage-queries';
+import { LineageService } from './lineage-service';
+import { listModels, listVersions, metricHistory, modelWithAliases } from './model-queries';
+import { toVersion } from './rows';
 import { resolveUri, runSearch } from './search-service';
+import { persistStorage, storageReport } from './storage-report';
+import type {
+  AddLineageEdgeInput,
+  LineageNeighbourhoodOptions,
+  LineageQueryOptions,
+  RecordCodeInput,
+  RecordDatasetInput,
+  RecordRunInput,
+} from './lineage-types';
 import type {
   ActorInfo,
   CreateModelInput,
   EntityRef,
+  LineageRecordKind,
   ModelListRequest,
   RegisterVersionInput,
   SearchRequest,
@@ -55,14 +69,20 @@ export class EventRegistry implements Registry {
   private readonly listeners = new Set<() => void>();
   private readonly channel: BroadcastChannel | null;
   private inspector: InspectionClient | null = null;
+  private readonly lineage: LineageService;
+  private readonly lineageQueries: LineageQueries;
 
+  /** @param lineageProjection the projection whose folds `log` was opened with */
   constructor(
     readonly log: EventLog,
     private readonly identity: Identity,
     private readonly clock: HybridClock,
+    lineageProjection: LineageProjection,
     private readonly identityDbName = 'stemma-identity',
   ) {
     this.actor = { id: identity.actor, displayName: identity.displayName };
+    this.lineage = new LineageService(log.db, lineageProjection, (drafts) => this.commit(drafts));
+    this.lineageQueries = new LineageQueries(log.db, lineageProjection);
     this.channel =
       typeof BroadcastChannel === 'undefined'
         ? null
@@ -261,33 +281,11 @@ export class EventRegistry implements Registry {
   }
 
   async getModel(nameOrId: string) {
-    const row = await this.modelRow(nameOrId);
-    const aliasRows = await this.log.db.aliases.where('modelId').equals(row.id).toArray();
-    const targets = await this.log.db.versions.bulkGet(aliasRows.map((a) => a.versionId));
-    const aliases: Record<string, number> = {};
-    aliasRows.forEach((alias, index) => {
-      const target = targets[index];
-      if (target) aliases[alias.alias] = target.number;
-    });
-    return toModel(row, aliases);
+    return modelWithAliases(this.log.db, await this.modelRow(nameOrId));
   }
 
-  async listModels(request: ModelListRequest = {}) {
-    const page = Math.max(0, request.page ?? 0);
-    const pageSize = Math.min(200, Math.max(1, request.pageSize ?? 25));
-    const prefix = request.namePrefix?.toLowerCase() ?? '';
-    const table = this.log.db.models;
-    const base = prefix
-      ? table.where('nameLower').startsWith(prefix)
-      : table.orderBy('updatedAt').reverse();
-    const visible = base.filter((row) => request.includeArchived || row.archived === 0);
-    const total = await visible.clone().count();
-    const rows = await visible
-      .offset(page * pageSize)
-      .limit(pageSize)
-      .toArray();
-    const models = await Promise.all(rows.map((row) => this.getModel(row.id)));
-    return { models, page, pageSize, total, hasMore: (page + 1) * pageSize < total };
+  listModels(request: ModelListRequest = {}) {
+    return listModels(this, request);
   }
 
   async getVersion(model: string, selector: VersionSelector) {
@@ -300,25 +298,12 @@ export class EventRegistry implements Registry {
     return toVersion(row);
   }
 
-  async listVersions(model: string, options: { includeArchived?: boolean } = {}) {
-    const row = await this.modelRow(model);
-    const rows = await this.log.db.versions
-      .where('[modelId+number]')
-      .between([row.id, 0], [row.id, Infinity])
-      .toArray();
-    return rows.filter((v) => options.includeArchived || v.archived === 0).map(toVersion);
+  listVersions(model: string, options: { includeArchived?: boolean } = {}) {
+    return listVersions(this, model, options);
   }
 
-  async metricHistory(versionId: string) {
-    const rows = await this.log.db.metrics.where('versionId').equals(versionId).toArray();
-    const curves: Record<string, { value: number; step: number; timestamp: number }[]> = {};
-    for (const { key, value, step, timestamp } of rows) {
-      (curves[key] ??= []).push({ value, step, timestamp });
-    }
-    for (const points of Object.values(curves)) {
-      points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
-    }
-    return curves;
+  metricHistory(versionId: string) {
+    return metricHistory(this.log.db, versionId);
   }
 
   search(request: SearchRequest) {
@@ -345,6 +330,30 @@ export class EventRegistry implements Registry {
     return asOf(this, model, time);
   }
 
+  // Lineage: commands in lineage-service.ts, queries in lineage-queries.ts.
+  recordDataset = (input: RecordDatasetInput) => this.lineage.recordDataset(input);
+  recordRun = (input: RecordRunInput) => this.lineage.recordRun(input);
+  recordCode = (input: RecordCodeInput) => this.lineage.recordCode(input);
+  getLineageEntity = (id: string) => this.lineageQueries.entity(id);
+  listLineageEntities = (kind?: LineageRecordKind) => this.lineageQueries.entities(kind);
+  addLineageEdge = (input: AddLineageEdgeInput) => this.lineage.addEdge(input);
+  removeLineageEdge = (edgeId: string) => this.lineage.removeEdge(edgeId);
+  restoreLineageEdge = (edgeId: string) => this.lineage.restoreEdge(edgeId);
+  lineageEdgesOf = (id: string) => this.lineageQueries.edgesOf(id);
+  droppedLineageEdges = () => this.lineageQueries.dropped();
+  lineageAncestors = (id: string, options?: LineageQueryOptions) =>
+    this.lineageQueries.ancestors(id, options);
+  lineageDescendants = (id: string, options?: LineageQueryOptions) =>
+    this.lineageQueries.descendants(id, options);
+  lineagePath = (a: string, b: string) => this.lineageQueries.path(a, b);
+  lineageCommonAncestors = (a: string, b: string) => this.lineageQueries.commonAncestors(a, b);
+  downstreamOfDataset = (id: string, options?: LineageQueryOptions) =>
+    this.lineageQueries.downstreamOfDataset(id, options);
+  lineageDiff = (a: string, b: string) => this.lineageQueries.diff(a, b);
+  lineageNeighbourhood = (id: string, options?: LineageNeighbourhoodOptions) =>
+    this.lineageQueries.neighbourhood(id, options);
+  lineageHistory = (id: string) => lineageHistory(this, id);
+
   inspectFiles(files: File[], options?: ClientInspectOptions) {
     this.inspector ??= new InspectionClient();
     return this.inspector.inspect(files, options);
@@ -370,22 +379,12 @@ export class EventRegistry implements Registry {
     return this.log.stateHash();
   }
 
-  async storage() {
-    const db = this.log.db;
-    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
-    const persisted = (await navigator.storage?.persisted?.().catch(() => false)) ?? false;
-    return {
-      usage: estimate?.usage ?? null,
-      quota: estimate?.quota ?? null,
-      persisted,
-      events: await db.events.count(),
-      models: await db.models.count(),
-      versions: await db.versions.count(),
-    };
+  storage() {
+    return storageReport(this.log.db);
   }
 
-  async persistStorage() {
-    return (await navigator.storage?.persist?.().catch(() => false)) ?? false;
+  persistStorage() {
+    return persistStorage();
   }
 
   async wipe() {

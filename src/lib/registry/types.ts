@@ -46,6 +46,39 @@ export interface FileRef {
 
 export type EntityKind = 'model' | 'version';
 
+/** The lineage nodes that are not model versions. */
+export type LineageRecordKind = 'dataset' | 'run' | 'code';
+
+/** What a dataset record holds besides its name. */
+export interface DatasetFields {
+  version?: string;
+  sha256?: string;
+  /** Where the data lives, e.g. `s3://bucket/squad-v2/` or `hf://datasets/squad`. */
+  uri?: string;
+}
+
+/** What a training or evaluation run record holds besides its name. */
+export interface RunFields {
+  params?: Record<string, string>;
+  metrics?: Record<string, number>;
+  codeRef?: CodeRef;
+  /** Library versions, hardware, image: anything needed to run it again. */
+  environment?: Record<string, string>;
+}
+
+/** What a code record holds besides its name. */
+export interface CodeFields {
+  repository?: string;
+  commit?: string;
+  path?: string;
+}
+
+/** The payload of a `lineage.entity.recorded` event. */
+export type LineageEntityRecord =
+  | { kind: 'dataset'; name: string; fields: DatasetFields }
+  | { kind: 'run'; name: string; fields: RunFields }
+  | { kind: 'code'; name: string; fields: CodeFields };
+
 /** Points at a model or a version by id. */
 export interface EntityRef {
   kind: EntityKind;
@@ -155,11 +188,17 @@ export interface ModelListPage {
   total: number;
 }
 
-/** One change in the history of a model, version or alias. */
+/** What a history entry is about: a model, a version, a lineage record or a lineage edge. */
+export interface HistoryEntityRef {
+  kind: EntityKind | LineageRecordKind | 'lineage-edge';
+  id: string;
+}
+
+/** One change in the history of a model, version, alias or lineage node. */
 export interface HistoryEntry {
   eventId: string;
   type: string;
-  entity: EntityRef;
+  entity: HistoryEntityRef;
   /** The model the change belongs to (null for workspace-wide changes such as names). */
   modelId: string | null;
   /** Milliseconds since the epoch, from the event's clock. */

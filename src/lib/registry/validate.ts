@@ -52,7 +52,7 @@ export function checkKey(raw: unknown, what: string, field: string): string {
   return key;
 }
 
-function checkText(raw: unknown, what: string, field: string): string {
+export function checkText(raw: unknown, what: string, field: string): string {
   const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
   if (typeof value !== 'string') throw new InvalidInputError(`The ${what} must be text.`, field);
   if (value.length > VALUE_LIMIT) {

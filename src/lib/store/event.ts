@@ -6,7 +6,13 @@
  * that id, base64url. An event is its own integrity check, and duplicates collapse by id.
  */
 import { InvalidEventError } from '../registry/errors';
-import type { CodeRef, DatasetRef, FileRef, MetricPoint } from '../registry/types';
+import type {
+  CodeRef,
+  DatasetRef,
+  FileRef,
+  LineageEntityRecord,
+  MetricPoint,
+} from '../registry/types';
 import { sha256Hex } from './bytes';
 import { canonicalJson } from './canonical';
 import { parseHlc } from './hlc';
@@ -41,6 +47,24 @@ export interface EventPayloads {
   /** entity: model id. */
   'alias.set': { alias: string; versionId: string };
   'alias.removed': { alias: string };
+  /**
+   * entity: dataset, run or code id. A later record of the same id renames it and updates
+   * the fields it carries (last writer wins per field); the kind never changes.
+   */
+  'lineage.entity.recorded': LineageEntityRecord;
+  /**
+   * entity: edge id. Parent `from` -> child `to`; `relation` is a lineage relation name. Adding
+   * an edge id again (same ends) restores it after a removal.
+   */
+  'lineage.edge.added': {
+    from: string;
+    to: string;
+    relation: string;
+    note?: string;
+    weight?: number;
+  };
+  /** entity: edge id. `observed`: the add events the remover saw (an OR-set remove). */
+  'lineage.edge.removed': { observed: string[] };
 }
 
 export type EventType = keyof EventPayloads;
@@ -58,10 +82,25 @@ export interface StemmaEvent<T extends EventType = EventType> extends UnsignedEv
   sig: string;
 }
 
-/** The model a given event belongs to: the unit the fold replays. */
+/**
+ * Every lineage edge shares one scope: whether an add closes a cycle depends on the order of
+ * all edges, so a late edge event replays them all.
+ */
+export const LINEAGE_EDGE_SCOPE = 'lineage:edges';
+/** Each dataset, run or code record is its own scope, like a model. */
+export const LINEAGE_ENTITY_SCOPE_PREFIX = 'lineage:entity:';
+
+/** True for scopes the model fold does not project: the log needs a `ScopeFold` for them. */
+export function needsScopeFold(scope: string): boolean {
+  return scope.startsWith('lineage:');
+}
+
+/** The unit the fold replays: a model with everything about it, an actor, or a lineage scope. */
 export function scopeOf(event: UnsignedEvent): string {
   const payload = event.payload as { modelId?: string };
   if (event.type === 'actor.named') return `actor:${event.entity}`;
+  if (event.type === 'lineage.entity.recorded') return LINEAGE_ENTITY_SCOPE_PREFIX + event.entity;
+  if (event.type.startsWith('lineage.edge.')) return LINEAGE_EDGE_SCOPE;
   if (event.type.startsWith('model.') || event.type.startsWith('alias.')) return event.entity;
   return payload.modelId ?? event.entity;
 }
@@ -96,6 +135,9 @@ const KNOWN_TYPES = new Set<string>([
   'tag.removed',
   'alias.set',
   'alias.removed',
+  'lineage.entity.recorded',
+  'lineage.edge.added',
+  'lineage.edge.removed',
 ]);
 
 /**

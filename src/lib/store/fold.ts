@@ -1,9 +1,11 @@
 /**
- * The fold: how each event changes the projections. It is synchronous on purpose: it runs
- * inside IndexedDB transactions, which must not wait on anything but their own requests. Events are applied in `(hlc, id)` order;
- * an event that refers to something the fold has not seen (a version of a model whose
- * creation has not arrived) changes nothing, and when the missing event arrives it sorts
- * earlier, so its scope is replayed and the waiting event then applies. Rules:
+ * The model fold: how each event about models, versions, aliases, tags and actors changes the
+ * projections (lineage events fold through the `ScopeFold`s the log is opened with). It is
+ * synchronous on purpose: it runs inside IndexedDB transactions, which must not wait on
+ * anything but their own requests. Events are applied in `(hlc, id)` order; an event that
+ * refers to something the fold has not seen (a version of a model whose creation has not
+ * arrived) changes nothing, and when the missing event arrives it sorts earlier, so its scope
+ * is replayed and the waiting event then applies. Rules:
  * - Model ids derive from names, so two peers creating the same name create one model; a
  *   later creation counts as a description and tag update.
  * - Fields are last-writer-wins in fold order; tags are set and removed per key.
@@ -11,12 +13,16 @@
  *   saw another number keeps it as `requestedNumber`, which the UI reports as a renumbering.
  * - Nothing is deleted: archive and restore flip a flag.
  */
+import { MissingScopeFoldError } from './errors';
 import { indexValue } from './index-value';
-import type { EventPayloads, EventType, StemmaEvent } from './event';
+import { scopeOf, type EventPayloads, type EventType, type StemmaEvent } from './event';
 import { hlcTime } from './hlc';
 import type { IndexPair, ModelRow, VersionRow } from './schema';
 import type { ProjectionView } from './view';
 import type { MetricPoint } from '../registry/types';
+
+/** The event types this fold projects; lineage events go to their `ScopeFold`s instead. */
+type ModelEventType = Exclude<EventType, `lineage.${string}`>;
 
 type Handler<T extends EventType> = (
   view: ProjectionView,
@@ -26,7 +32,8 @@ type Handler<T extends EventType> = (
 
 /** Applies one event to the projections in `view`. */
 export function applyEvent(view: ProjectionView, event: StemmaEvent): void {
-  const handler = handlers[event.type] as Handler<EventType>;
+  const handler = handlers[event.type as ModelEventType] as Handler<EventType> | undefined;
+  if (!handler) throw new MissingScopeFoldError(scopeOf(event), event.type);
   handler(view, event, hlcTime(event.hlc));
 }
 
@@ -83,7 +90,7 @@ function setModelTags(
   }
 }
 
-const handlers: { [T in EventType]: Handler<T> } = {
+const handlers: { [T in ModelEventType]: Handler<T> } = {
   'actor.named'(view, event, at) {
     view.putActor({ id: event.entity, displayName: event.payload.displayName, updatedAt: at });
   },

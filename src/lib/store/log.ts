@@ -3,16 +3,19 @@
  *
  * `append` takes verified events from any source (local commands, another tab, a peer, an
  * import), stores the new ones and folds them. Within one scope (a model and everything
- * about it) events that sort after the last one applied are folded incrementally; an event
- * that sorts earlier (it arrived late) makes the whole scope replay from its events. Either
- * way the result equals a rebuild from the log, which the tests check.
+ * about it, or a lineage scope) events that sort after the last one applied are folded
+ * incrementally; an event that sorts earlier (it arrived late) makes the whole scope replay
+ * from its events. Either way the result equals a rebuild from the log, which the tests check.
+ * Lineage scopes fold through the `ScopeFold`s the log is opened with (see `scope-fold.ts`).
  */
 import { Dexie } from 'dexie';
 import { createSHA256 } from 'hash-wasm';
 import { canonicalJson } from './canonical';
-import { compareEvents, scopeOf, type StemmaEvent } from './event';
+import { MissingScopeFoldError } from './errors';
+import { compareEvents, needsScopeFold, scopeOf, type StemmaEvent } from './event';
 import { applyEvents } from './fold';
 import { PROJECTION_TABLES, type EventRow, WorkspaceDb } from './schema';
+import type { EventMark, ScopeBatch, ScopeFold } from './scope-fold';
 import { MemoryView, PreloadedView } from './view';
 import { logger } from '../logging/logger';
 
@@ -20,10 +23,12 @@ const log = logger('store');
 
 interface ScopeMark {
   key: string;
-  value: { hlc: string; id: string };
+  value: EventMark;
 }
 
-const markKey = (scope: string) => `scope:${scope}`;
+/** The `meta` key under which a scope's mark (its last applied event) is kept. */
+export const scopeMarkKey = (scope: string) => `scope:${scope}`;
+const markKey = scopeMarkKey;
 
 export interface AppendResult {
   /** Events that were new to this log. */
@@ -35,12 +40,29 @@ export interface AppendResult {
 export class EventLog {
   readonly db: WorkspaceDb;
 
-  constructor(readonly workspaceId: string) {
+  /**
+   * @param folds projections for the scopes the model fold does not handle; without the one a
+   *   scope needs, appending its events fails with `MissingScopeFoldError`.
+   */
+  constructor(
+    readonly workspaceId: string,
+    private readonly folds: readonly ScopeFold[] = [],
+  ) {
     this.db = new WorkspaceDb(`stemma-ws-${workspaceId}`);
   }
 
   /** Stores and folds events; duplicates (same id) are ignored. One transaction. */
   async append(events: StemmaEvent[]): Promise<AppendResult> {
+    try {
+      return await this.appendInTransaction(events);
+    } catch (error) {
+      // A fold may have changed its memory before the transaction failed.
+      this.discardFoldState();
+      throw error;
+    }
+  }
+
+  private appendInTransaction(events: StemmaEvent[]): Promise<AppendResult> {
     const db = this.db;
     return db.transaction('rw', [db.events, db.meta, ...PROJECTION_TABLES], async () => {
       const unique = new Map<string, StemmaEvent>();
@@ -67,14 +89,17 @@ export class EventLog {
       const replayed: string[] = [];
       const newMarks: ScopeMark[] = [];
       const incremental = new Map<string, StemmaEvent[]>();
+      const folded = new Map<ScopeFold, Map<string, ScopeBatch>>();
       let index = 0;
       for (const [scope, scopeEvents] of byScope) {
         const mark = marks[index++]?.value;
+        const fold = this.foldFor(scope, scopeEvents[0].type);
         scopeEvents.sort(compareEvents);
         if (!mark || compareEvents(scopeEvents[0], mark) > 0) {
-          incremental.set(scope, scopeEvents);
+          if (!fold) incremental.set(scope, scopeEvents);
+          else groupFor(folded, fold).set(scope, { events: scopeEvents, mark });
         } else {
-          await this.replayScope(scope);
+          await this.replayScope(scope, fold);
           replayed.push(scope);
         }
         const last = scopeEvents[scopeEvents.length - 1];
@@ -84,6 +109,7 @@ export class EventLog {
       await view.preload(db, incremental);
       for (const scopeEvents of incremental.values()) applyEvents(view, scopeEvents);
       await view.flush(db);
+      for (const [fold, batches] of folded) await fold.applyNew(db, batches);
       await db.meta.bulkPut(newMarks);
       if (replayed.length) log.debug('replayed scopes after late events', replayed);
       return { added, replayed };
@@ -99,9 +125,24 @@ export class EventLog {
     return rows.map(stripScope).sort(compareEvents);
   }
 
+  /** The fold a scope's events go through; undefined for the model fold. */
+  private foldFor(scope: string, eventType: string): ScopeFold | undefined {
+    const fold = this.folds.find((candidate) => scope.startsWith(candidate.scopePrefix));
+    if (!fold && needsScopeFold(scope)) throw new MissingScopeFoldError(scope, eventType);
+    return fold;
+  }
+
+  private discardFoldState(): void {
+    for (const fold of this.folds) fold.discard();
+  }
+
   /** Drops the projection rows of one scope and folds its events again. */
-  private async replayScope(scope: string): Promise<void> {
+  private async replayScope(scope: string, fold: ScopeFold | undefined): Promise<void> {
     const db = this.db;
+    if (fold) {
+      await fold.replay(db, new Map([[scope, await this.scopeEvents(scope)]]));
+      return;
+    }
     if (scope.startsWith('actor:')) {
       await db.actors.delete(scope.slice('actor:'.length));
     } else {
@@ -119,17 +160,33 @@ export class EventLog {
 
   /** Throws away every projection and folds the whole log again. */
   async rebuildProjections(): Promise<void> {
+    try {
+      await this.rebuildInTransaction();
+    } catch (error) {
+      this.discardFoldState();
+      throw error;
+    }
+  }
+
+  private async rebuildInTransaction(): Promise<void> {
     const db = this.db;
     await db.transaction('rw', [db.events, db.meta, ...PROJECTION_TABLES], async () => {
       await Promise.all(PROJECTION_TABLES.map((name) => db.table(name).clear()));
       await db.meta.where('key').startsWith('scope:').delete();
       const rows = await db.events.toArray();
       const memory = new MemoryView();
-      const marks = new Map<string, { hlc: string; id: string }>();
-      const events = rows.sort(compareEvents);
-      for (const row of events) marks.set(row.scope, { hlc: row.hlc, id: row.id });
-      applyEvents(memory, events.map(stripScope));
+      const marks = new Map<string, EventMark>();
+      const modelEvents: StemmaEvent[] = [];
+      const folded = new Map<ScopeFold, Map<string, StemmaEvent[]>>();
+      for (const row of rows.sort(compareEvents)) {
+        marks.set(row.scope, { hlc: row.hlc, id: row.id });
+        const fold = this.foldFor(row.scope, row.type);
+        if (!fold) modelEvents.push(stripScope(row));
+        else listFor(groupFor(folded, fold), row.scope).push(stripScope(row));
+      }
+      applyEvents(memory, modelEvents);
       await memory.writeTo(db);
+      for (const [fold, scopes] of folded) await fold.replay(db, scopes);
       await db.meta.bulkPut([...marks].map(([scope, value]) => ({ key: markKey(scope), value })));
     });
   }
@@ -161,6 +218,7 @@ export class EventLog {
   }
 
   async wipe(): Promise<void> {
+    this.discardFoldState();
     const db = this.db;
     await db.transaction('rw', [db.events, db.meta, ...PROJECTION_TABLES], async () => {
       await Promise.all(
@@ -174,6 +232,18 @@ export class EventLog {
   close(): void {
     this.db.close();
   }
+}
+
+function groupFor<K, V>(groups: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = new Map()));
+  return group;
+}
+
+function listFor<T>(lists: Map<string, T[]>, key: string): T[] {
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = []));
+  return list;
 }
 
 function stripScope(row: EventRow): StemmaEvent {

@@ -8,7 +8,10 @@
  */
 import { Dexie, type EntityTable } from 'dexie';
 import type { StemmaEvent } from './event';
+import { LINEAGE_STORES, type LineageEdgeRow, type LineageEntityRow } from './lineage-schema';
 import type { CodeRef, DatasetRef, FileRef, MetricPoint } from '../registry/types';
+
+export type { LineageEdgeRow, LineageEdgeState, LineageEntityRow } from './lineage-schema';
 
 /** A `[key, value]` pair as stored in the multi-entry indexes. Numbers sort before strings. */
 export type IndexPair = [string, string | number];
@@ -91,7 +94,8 @@ export interface MetaRow {
   value: unknown;
 }
 
-export const SCHEMA_VERSION = 1;
+/** Version 2 added the lineage tables; IndexedDB upgrades older databases in place. */
+export const SCHEMA_VERSION = 2;
 
 export class WorkspaceDb extends Dexie {
   events!: EntityTable<EventRow, 'id'>;
@@ -101,11 +105,13 @@ export class WorkspaceDb extends Dexie {
   metrics!: Dexie.Table<MetricRow, [string, string, number]>;
   files!: Dexie.Table<FileRow, [string, string]>;
   actors!: EntityTable<ActorRow, 'id'>;
+  lineageEntities!: EntityTable<LineageEntityRow, 'id'>;
+  lineageEdges!: EntityTable<LineageEdgeRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
 
   constructor(name: string) {
     super(name);
-    this.version(SCHEMA_VERSION).stores({
+    this.version(1).stores({
       events: 'id, [scope+hlc], hlc, entity, actor',
       models: 'id, &name, nameLower, createdAt, updatedAt, archived, *tkv',
       versions:
@@ -117,6 +123,8 @@ export class WorkspaceDb extends Dexie {
       actors: 'id',
       meta: 'key',
     });
+    // A version lists only what it adds; Dexie keeps the stores of the versions before it.
+    this.version(2).stores(LINEAGE_STORES);
   }
 }
 
@@ -128,4 +136,6 @@ export const PROJECTION_TABLES = [
   'metrics',
   'files',
   'actors',
+  'lineageEntities',
+  'lineageEdges',
 ] as const;
