@@ -9,6 +9,7 @@ import { LineageProjection, openWorkspaceLog } from '../../src/lib/registry/line
 import { MissingScopeFoldError } from '../../src/lib/store/errors';
 import { EventLog } from '../../src/lib/store/log';
 import type { ScopeFold } from '../../src/lib/store/scope-fold';
+import { SCHEMA_VERSION } from '../../src/lib/store/schema';
 import { LINEAGE_ENTITY_SCOPE_PREFIX } from '../../src/lib/store/event';
 import { uniqueName } from './support/random';
 import { freshRegistry } from './support/registry';
@@ -112,7 +113,7 @@ describe('schema', () => {
 
     const { log } = openWorkspaceLog(workspace);
     await log.db.open();
-    expect(log.db.verno).toBe(2);
+    expect(log.db.verno).toBe(SCHEMA_VERSION);
     expect(await log.db.events.count()).toBe(base.length);
     expect(await log.db.lineageEdges.count()).toBe(0);
     await log.db.lineageEntities.put({

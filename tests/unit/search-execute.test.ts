@@ -133,7 +133,7 @@ function expectedOrder(sort: SortField, direction: 'asc' | 'desc') {
         ? ['createdAt', 'id']
         : sort === 'version'
           ? ['number', 'id']
-          : ['nameLower', 'modelName', 'number', 'id'];
+          : ['nameLower', 'number', 'modelName', 'id'];
     for (const key of keys) {
       const order = by(a[key] as number | string, b[key] as number | string);
       if (order !== 0) return sign * order;

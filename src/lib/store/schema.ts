@@ -95,7 +95,7 @@ export interface MetaRow {
 }
 
 /** Version 2 added the lineage tables; IndexedDB upgrades older databases in place. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export class WorkspaceDb extends Dexie {
   events!: EntityTable<EventRow, 'id'>;
@@ -125,6 +125,13 @@ export class WorkspaceDb extends Dexie {
     });
     // A version lists only what it adds; Dexie keeps the stores of the versions before it.
     this.version(2).stores(LINEAGE_STORES);
+    // Sorting by name walks this index, so one model's thousands of versions are not read
+    // as one run before the first page can be cut.
+    this.version(3).stores({
+      versions:
+        'id, [modelId+number], modelId, nameLower, [nameLower+number], number, createdAt, ' +
+        'archived, *aliases, *tkv, *pkv, *mkv',
+    });
   }
 }
 

@@ -17,6 +17,7 @@ import type { FilterNode } from './ast';
 import { matchesFilter } from './match';
 import { sortPlan, defaultDirection, type SortDirection, type SortPlan } from './order';
 import { KEY_FETCH_LIMIT, planFilter, type VersionTable } from './plan';
+import { narrowWalks } from './narrow';
 import { walkIndex } from './walk';
 
 const log = logger('search');
@@ -93,7 +94,7 @@ export async function searchVersions(
       const candidates = await findCandidates(db.versions, filter, request);
       if (candidates) return candidatePage(db.versions, candidates, request);
     }
-    return walkPage(db.versions, request);
+    return walkPage(db.versions, request, filter);
   });
 }
 
@@ -166,7 +167,11 @@ async function candidatePage(
   };
 }
 
-async function walkPage(table: VersionTable, request: PageRequest): Promise<SearchResult> {
+async function walkPage(
+  table: VersionTable,
+  request: PageRequest,
+  filter: FilterNode | null,
+): Promise<SearchResult> {
   const { order, pageSize, skip } = request;
   const found: VersionRow[] = [];
   let skipped = 0;
@@ -183,7 +188,7 @@ async function walkPage(table: VersionTable, request: PageRequest): Promise<Sear
   };
 
   let complete = true;
-  for (const walk of order.walks) {
+  for (const walk of narrowWalks(order.walks, filter)) {
     // Archived versions and failed tests thin the walk out; read a little past the page.
     const firstBatch = skip + pageSize + 1 + 8;
     complete = await walkIndex(table, walk, order.descending, firstBatch, visit);

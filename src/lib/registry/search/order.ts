@@ -63,16 +63,18 @@ export function sortPlan(sort: SortField, direction: SortDirection): SortPlan {
     return { compare, descending, walks: [numberWalk('number', (row) => row.number)] };
   }
   if (sort === 'name') {
+    // Case-insensitive name, then version number: the order of `[nameLower+number]`. Names
+    // that differ only in case share keys; those runs are sorted by exact name, then id.
     const compare = (a: VersionRow, b: VersionRow) =>
       sign *
       (compareKeys(a.nameLower, b.nameLower) ||
-        compareKeys(a.modelName, b.modelName) ||
         compareKeys(a.number, b.number) ||
+        compareKeys(a.modelName, b.modelName) ||
         byId(a, b));
     const walk: WalkSpec = {
-      index: 'nameLower',
-      lower: '',
-      upper: ABOVE_STRINGS,
+      index: '[nameLower+number]',
+      lower: ['', -Infinity],
+      upper: [ABOVE_STRINGS, Infinity],
       keyOf: nameKey,
       tiesInIndexOrder: false,
     };
@@ -130,8 +132,8 @@ function numberWalk(index: string, keyOf: (row: VersionRow) => number): WalkSpec
   return { index, lower: -Infinity, upper: Infinity, keyOf, tiesInIndexOrder: true };
 }
 
-function nameKey(row: VersionRow): string {
-  return row.nameLower;
+function nameKey(row: VersionRow): IndexableType {
+  return [row.nameLower, row.number];
 }
 
 function byId(a: VersionRow, b: VersionRow): number {
