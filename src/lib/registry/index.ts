@@ -42,3 +42,4 @@ export async function openEventRegistry(options: OpenOptions = {}): Promise<Even
   lineage.prepare(log.db);
   return new EventRegistry(log, identity, clock, lineage, identityDb);
 }
+export { RELATION_ENDS } from './lineage-validate';

@@ -138,7 +138,7 @@ function firstLine(text: string, limit = 80): string {
 export function nodeFacts(id: string, lookup: NodeLookup): LineageNodeFacts {
   const version = lookup.versions.get(id);
   if (version) {
-    const parts = [`${version.modelName} v${version.number}`];
+    const parts: string[] = [];
     if (version.archived) parts.push('archived');
     const metrics = Object.entries(version.metrics).slice(0, 3);
     if (metrics.length) parts.push(metrics.map(([key, value]) => `${key} ${value}`).join(', '));
