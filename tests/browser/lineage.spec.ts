@@ -1,7 +1,7 @@
 /**
  * Lineage in the browser: linking two versions on the version page, seeing the link in the
  * table and the drawing, being refused a link that would close a cycle, and exporting the
- * explored subgraph as triples.
+ * explored subgraph as triples and as SVG.
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
@@ -66,6 +66,25 @@ test('a fine-tune link shows in the table and graph, refuses its reverse, and ex
     `${tuned},fine-tuned-from,${base},`,
     '',
   ]);
+
+  const [svgDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'SVG' }).click(),
+  ]);
+  expect(svgDownload.suggestedFilename()).toMatch(/\.svg$/);
+  const svg = await readFile(await svgDownload.path(), 'utf8');
+  const drawn = await page.evaluate((text) => {
+    const document = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return {
+      error: document.querySelector('parsererror')?.textContent ?? null,
+      nodes: [...document.querySelectorAll('g.node')].map((node) => node.getAttribute('data-id')),
+      edges: [...document.querySelectorAll('g.edge')].map((edge) => edge.textContent),
+    };
+  }, svg);
+  expect(drawn.error).toBeNull();
+  expect(drawn.nodes.sort()).toEqual([base, tuned].sort());
+  expect(drawn.edges).toHaveLength(1);
+  expect(drawn.edges[0]).toContain('fine-tuned from');
 });
 
 test('a weighted merge link can be removed and restored from the version page', async ({

@@ -6,7 +6,9 @@
  * - `foldEdges` / `LineageEdgeFold`: edge add and remove events folded the same way on every
  *   peer, dropping the adds that would close a cycle.
  * - PROV-JSON, triples (JSON, CSV) and Hugging Face card lineage in and out.
- * - `toVisData`: a subgraph as vis-network nodes, edges and options.
+ * - `toVisData`: a subgraph as vis-network nodes, edges and options; `lineageSvg`: a drawn
+ *   view as a standalone SVG document.
+ * - `filterSubgraph` / `matchesNodeFilter`: narrowing a subgraph by kind, model, alias, tag.
  */
 export * from './types';
 export * from './errors';
@@ -18,3 +20,5 @@ export * from './triples';
 export * from './hf-card-lineage';
 export * from './vis-adapter';
 export { clusterAnchor } from './vis-folding';
+export * from './subgraph-filter';
+export * from './svg-export';

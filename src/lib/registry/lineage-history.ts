@@ -102,7 +102,13 @@ export function summariseLineage(
   again: boolean,
 ): string {
   if (event.type === 'lineage.entity.recorded') {
-    const { kind, name } = event.payload as { kind: string; name: string };
+    const { kind, name, fields } = event.payload as {
+      kind: string;
+      name: string;
+      fields?: { archived?: unknown };
+    };
+    if (again && fields?.archived === true) return `archived ${kind} ${name}`;
+    if (again && fields?.archived === false) return `restored ${kind} ${name}`;
     return `${again ? 'updated' : 'recorded'} ${kind} ${name}`;
   }
   const ends = endsOf(event, context.edges);

@@ -5,6 +5,7 @@
  * without any lineage event.
  */
 import type { LineageEdgeInfo, LineageEntity, LineageNodeInfo } from './lineage-types';
+import type { LineageNodeTraits } from '../lineage/subgraph-filter';
 import type { LineageNodeFacts } from '../lineage/vis-adapter';
 import type { LineageEdge } from '../lineage/types';
 import type { LineageEdgeRow, LineageEntityRow, VersionRow, WorkspaceDb } from '../store/schema';
@@ -19,6 +20,18 @@ export function entityLabel(row: Pick<LineageEntityRow, 'kind' | 'name' | 'field
   return typeof version === 'string' && version ? `${row.name} ${version}` : row.name;
 }
 
+/** The tags a record carries in its fields; empty when it has none or they are malformed. */
+export function recordTags(row: Pick<LineageEntityRow, 'fields'>): Record<string, string> {
+  const tags = row.fields.tags;
+  return tags && typeof tags === 'object' && !Array.isArray(tags)
+    ? (tags as Record<string, string>)
+    : {};
+}
+
+export function isRecordArchived(row: Pick<LineageEntityRow, 'fields'>): boolean {
+  return row.fields.archived === true;
+}
+
 export function toLineageEntity(row: LineageEntityRow): LineageEntity {
   return {
     id: row.id,
@@ -29,6 +42,8 @@ export function toLineageEntity(row: LineageEntityRow): LineageEntity {
     createdAt: row.createdAt,
     createdBy: row.createdBy,
     updatedAt: row.updatedAt,
+    tags: recordTags(row),
+    archived: isRecordArchived(row),
   } as LineageEntity;
 }
 
@@ -80,12 +95,26 @@ export async function lookUpNodes(db: WorkspaceDb, ids: Iterable<string>): Promi
       label: entityLabel(row),
       modelId: null,
       aliases: [],
-      archived: false,
+      archived: isRecordArchived(row),
       known: true,
     });
   }
   for (const id of list) if (!lookup.info.has(id)) lookup.info.set(id, unknownNode(id));
   return lookup;
+}
+
+/** What the model, alias and tag filters look at on a looked-up node. */
+export function nodeTraits(id: string, lookup: NodeLookup): LineageNodeTraits {
+  const info = lookup.info.get(id)!;
+  const version = lookup.versions.get(id);
+  const entity = lookup.entities.get(id);
+  // A version's effective tags: its model's, overlaid by its own.
+  const tags = version
+    ? Object.fromEntries(version.tkv.map(([key, value]) => [key, String(value)]))
+    : entity
+      ? recordTags(entity)
+      : {};
+  return { kind: info.kind, modelId: info.modelId, aliases: info.aliases, tags };
 }
 
 /** Node infos in the order of `ids`. */

@@ -7,8 +7,10 @@ import { UnknownLineageNodeError } from './lineage-errors';
 import {
   describeEdges,
   describeNodes,
+  isRecordArchived,
   lookUpNodes,
   nodeFacts,
+  nodeTraits,
   toLineageEntity,
 } from './lineage-nodes';
 import type { LineageProjection } from './lineage-projection';
@@ -25,6 +27,7 @@ import type {
   LineageQueryOptions,
 } from './lineage-types';
 import type { LineageRecordKind } from './types';
+import { filterSubgraph, matchesNodeFilter, nodeFacets } from '../lineage/subgraph-filter';
 import { RELATION_LABELS, type LineageEntityKind, type ReachedNode } from '../lineage/types';
 import type { LineageEdgeRow, WorkspaceDb } from '../store/schema';
 
@@ -135,7 +138,9 @@ export class LineageQueries {
 
   /**
    * The graph around `id`, labelled, with the facts `toVisData` draws (alias badges, hover
-   * summaries, families). `kinds` hides other nodes and their edges; the centre stays.
+   * summaries, families). `kinds`, `models`, `aliases` and `tags` hide other nodes and their
+   * edges (see `matchesNodeFilter`); the centre stays. `facets` lists what the filters can
+   * choose from before they took anything away.
    */
   async neighbourhood(
     id: string,
@@ -152,22 +157,26 @@ export class LineageQueries {
       this.db,
       subgraph.nodes.map((node) => node.id),
     );
-    const nodes = subgraph.nodes
-      .map((node) => {
+    const labelled = {
+      ...subgraph,
+      nodes: subgraph.nodes.map((node) => {
         const info = lookup.info.get(node.id)!;
         return { id: node.id, kind: info.kind, label: info.label, depth: node.depth };
-      })
-      .filter((node) => node.id === id || !options.kinds || options.kinds.includes(node.kind));
-    const shown = new Set(nodes.map((node) => node.id));
-    const facts: LineageNeighbourhood['facts'] = {};
-    for (const node of nodes) facts[node.id] = nodeFacts(node.id, lookup);
-    return {
-      center: id,
-      nodes,
-      edges: subgraph.edges.filter((edge) => shown.has(edge.from) && shown.has(edge.to)),
-      truncated: subgraph.truncated,
-      facts,
+      }),
     };
+    const traits = new Map(labelled.nodes.map((node) => [node.id, nodeTraits(node.id, lookup)]));
+    const filter = {
+      kinds: options.kinds,
+      models: options.models,
+      aliases: options.aliases,
+      tags: options.tags,
+    };
+    const shown = filterSubgraph(labelled, (node) => matchesNodeFilter(traits.get(node)!, filter));
+    const facts: LineageNeighbourhood['facts'] = {};
+    for (const node of shown.nodes) facts[node.id] = nodeFacts(node.id, lookup);
+    const names = new Map([...lookup.versions.values()].map((row) => [row.modelId, row.modelName]));
+    const facets = nodeFacets(traits.values(), (modelId) => names.get(modelId) ?? modelId);
+    return { ...shown, facts, facets };
   }
 
   /** Every edge into or out of `id`, in any state (removed ones can be restored). */
@@ -206,11 +215,17 @@ export class LineageQueries {
     });
   }
 
-  /** Datasets, runs and code records (of one kind when given), by name. */
-  async entities(kind?: LineageRecordKind): Promise<LineageEntity[]> {
+  /** Datasets, runs and code records (of one kind when given), by name; archived on request. */
+  async entities(
+    kind?: LineageRecordKind,
+    options: { includeArchived?: boolean } = {},
+  ): Promise<LineageEntity[]> {
     const table = this.db.lineageEntities;
     const rows = kind ? await table.where('kind').equals(kind).toArray() : await table.toArray();
-    return rows.sort((x, y) => cmp(x.name, y.name) || cmp(x.id, y.id)).map(toLineageEntity);
+    return rows
+      .filter((row) => options.includeArchived || !isRecordArchived(row))
+      .sort((x, y) => cmp(x.name, y.name) || cmp(x.id, y.id))
+      .map(toLineageEntity);
   }
 
   async entity(id: string): Promise<LineageEntity> {

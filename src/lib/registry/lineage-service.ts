@@ -6,11 +6,13 @@
  */
 import { InvalidInputError } from './errors';
 import { UnknownLineageEdgeError, UnknownLineageNodeError } from './lineage-errors';
+import { addEdgesInBatch } from './lineage-batch';
 import { canonicalCycle } from './lineage-edge-step';
 import { describeEdges, lookUpNodes, toLineageEntity } from './lineage-nodes';
 import type { LineageProjection } from './lineage-projection';
 import type {
   AddLineageEdgeInput,
+  LineageEdgeBatchResult,
   LineageEdgeInfo,
   LineageEntity,
   RecordCodeInput,
@@ -92,6 +94,19 @@ export class LineageService {
     }));
   }
 
+  /**
+   * Archives (or restores) a dataset, run or code record: it leaves (or rejoins) default
+   * lists. Nothing is deleted; its history and links stay as they were.
+   */
+  async setRecordArchived(id: string, archived: boolean): Promise<LineageEntity> {
+    const row = typeof id === 'string' ? await this.db.lineageEntities.get(id) : undefined;
+    if (!row) throw new UnknownLineageNodeError(String(id), 'record');
+    if ((row.fields.archived === true) === archived) return toLineageEntity(row);
+    const payload = { kind: row.kind, name: row.name, fields: { archived } } as LineageEntityRecord;
+    await this.commit([{ type: 'lineage.entity.recorded', entity: id, payload }]);
+    return toLineageEntity((await this.db.lineageEntities.get(id))!);
+  }
+
   private async record(
     kind: LineageRecordKind,
     rawId: string | undefined,
@@ -142,6 +157,17 @@ export class LineageService {
     const id = randomId();
     await this.commit([{ type: 'lineage.edge.added', entity: id, payload: addPayload(edge) }]);
     return this.confirmAdded(id);
+  }
+
+  /** Adds many links in one transaction; what cannot be added is reported, not thrown. */
+  addEdges(inputs: readonly AddLineageEdgeInput[]): Promise<LineageEdgeBatchResult> {
+    const deps = {
+      db: this.db,
+      projection: this.projection,
+      commit: this.commit,
+      cycleError: (ids: string[]) => this.cycleError(ids),
+    };
+    return addEdgesInBatch(deps, inputs);
   }
 
   /** Takes an active edge out of the lineage; it stays in history and can be restored. */

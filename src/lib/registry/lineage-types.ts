@@ -9,7 +9,9 @@ import type {
   LineageRelation,
   LineageSubgraph,
 } from '../lineage/types';
+import type { LineageNodeFacets, LineageTagFilter } from '../lineage/subgraph-filter';
 import type { LineageNodeFacts } from '../lineage/vis-adapter';
+import type { StemmaError } from './errors';
 import type {
   CodeFields,
   CodeRef,
@@ -27,6 +29,10 @@ interface LineageEntityBase {
   createdAt: number;
   createdBy: string;
   updatedAt: number;
+  /** The record's tags (also in `fields.tags`); empty when it has none. */
+  tags: Record<string, string>;
+  /** Archived records leave default lists and can be restored. */
+  archived: boolean;
 }
 
 /** A dataset, run or code record as projected from the event log. */
@@ -40,7 +46,7 @@ export type LineageEntity =
  * others stay); with a new `id` (say, from an import) it records the dataset under that id;
  * without one it makes a random id. Runs and code work the same way.
  */
-export interface RecordDatasetInput extends DatasetFields {
+export interface RecordDatasetInput extends Omit<DatasetFields, 'archived'> {
   id?: string;
   /** Required for a new dataset; kept when an update leaves it out. */
   name?: string;
@@ -53,9 +59,10 @@ export interface RecordRunInput {
   metrics?: Record<string, number>;
   codeRef?: CodeRef;
   environment?: Record<string, string>;
+  tags?: Record<string, string>;
 }
 
-export interface RecordCodeInput extends CodeFields {
+export interface RecordCodeInput extends Omit<CodeFields, 'archived'> {
   id?: string;
   /** Defaults to `<repository name>@<short commit>`. */
   name?: string;
@@ -148,7 +155,18 @@ export interface LineageNeighbourhoodOptions {
   kinds?: readonly LineageEntityKind[];
   /** Most nodes, nearest first; 500 when absent. */
   maxNodes?: number;
+  /** Keep only versions of these models (ids); other kinds stay. The centre always stays. */
+  models?: readonly string[];
+  /** Keep only versions holding one of these aliases (without `@`); other kinds stay. */
+  aliases?: readonly string[];
+  /** Keep only versions and records carrying every one of these tags. */
+  tags?: readonly LineageTagFilter[];
 }
+
+/** What the unfiltered neighbourhood holds, for offering the model, alias and tag filters. */
+export type LineageFacets = LineageNodeFacets;
+
+export type { LineageTagFilter };
 
 /**
  * The graph around a node, labelled, with what `toVisData` needs: pass
@@ -156,6 +174,18 @@ export interface LineageNeighbourhoodOptions {
  */
 export interface LineageNeighbourhood extends LineageSubgraph {
   facts: Record<string, LineageNodeFacts>;
+  /** The models, aliases and tags around the centre before the filters took any away. */
+  facets: LineageFacets;
+}
+
+/** What `addLineageEdges` did with each input, by its index in the list given. */
+export interface LineageEdgeBatchResult {
+  /** The links added, in input order. */
+  added: LineageEdge[];
+  /** Inputs already in the lineage (same parent, child and relation): nothing was added. */
+  existing: number[];
+  /** Inputs refused, each with the error `addLineageEdge` would have thrown. */
+  refused: { index: number; input: AddLineageEdgeInput; error: StemmaError }[];
 }
 
 export type { LineageRecordKind };

@@ -10,7 +10,7 @@ import type {
   RecordRunInput,
 } from './lineage-types';
 import type { CodeFields, CodeRef, DatasetFields, RunFields } from './types';
-import { checkKey, checkText } from './validate';
+import { checkKey, checkTags, checkText } from './validate';
 import {
   isLineageRelation,
   LINEAGE_ENTITY_KINDS,
@@ -89,8 +89,19 @@ function textMap(raw: Record<string, unknown> | undefined, what: string, field: 
   return out;
 }
 
+/** Adds checked record tags to `fields` when the input names any (an empty map clears them). */
+function withTags<T extends { tags?: Record<string, string> }>(fields: T, raw: unknown): T {
+  if (raw === undefined) return fields;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidInputError('Record tags are a map of names to text values.', 'tags');
+  }
+  fields.tags = checkTags(raw as Record<string, string>);
+  return fields;
+}
+
 export function checkDatasetFields(input: RecordDatasetInput): DatasetFields {
   const fields: DatasetFields = textFields(input, ['version', 'sha256', 'uri'] as const, 'dataset');
+  withTags(fields, input.tags);
   if (fields.sha256 !== undefined) {
     const sha256 = fields.sha256.trim().toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(sha256)) {
@@ -128,11 +139,12 @@ export function checkRunFields(input: RecordRunInput): RunFields {
   if (input.environment) {
     fields.environment = textMap(input.environment, 'environment entry', 'environment');
   }
-  return fields;
+  return withTags(fields, input.tags);
 }
 
 export function checkCodeFields(input: RecordCodeInput): CodeFields {
-  return textFields(input, ['repository', 'commit', 'path'] as const, 'code');
+  const fields: CodeFields = textFields(input, ['repository', 'commit', 'path'] as const, 'code');
+  return withTags(fields, input.tags);
 }
 
 /** `<repository name>@<short commit>`, the default name of a code record. */

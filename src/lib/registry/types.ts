@@ -49,8 +49,16 @@ export type EntityKind = 'model' | 'version';
 /** The lineage nodes that are not model versions. */
 export type LineageRecordKind = 'dataset' | 'run' | 'code';
 
+/** What every dataset, run and code record may carry besides its own fields. */
+export interface LineageRecordMarks {
+  /** Labels, as on models and versions, e.g. `team=speech`; replaced as a whole. */
+  tags?: Record<string, string>;
+  /** Set by archiving: the record leaves default lists; its history and links stay. */
+  archived?: boolean;
+}
+
 /** What a dataset record holds besides its name. */
-export interface DatasetFields {
+export interface DatasetFields extends LineageRecordMarks {
   version?: string;
   sha256?: string;
   /** Where the data lives, e.g. `s3://bucket/squad-v2/` or `hf://datasets/squad`. */
@@ -58,7 +66,7 @@ export interface DatasetFields {
 }
 
 /** What a training or evaluation run record holds besides its name. */
-export interface RunFields {
+export interface RunFields extends LineageRecordMarks {
   params?: Record<string, string>;
   metrics?: Record<string, number>;
   codeRef?: CodeRef;
@@ -67,7 +75,7 @@ export interface RunFields {
 }
 
 /** What a code record holds besides its name. */
-export interface CodeFields {
+export interface CodeFields extends LineageRecordMarks {
   repository?: string;
   commit?: string;
   path?: string;
