@@ -62,3 +62,34 @@ export class TrainingCancelledError extends StemmaError {
     this.epochs = epochs;
   }
 }
+
+/** A graph with no lineage link gives link prediction nothing to learn from. */
+export class TooFewLinksError extends StemmaError {
+  constructor(links: number) {
+    super(
+      'gnn-too-few-links',
+      `The GNN learns from lineage links, and this registry has ${links}. Record at least ` +
+        `one parent -> child link between versions (on a version page, under Lineage), then ` +
+        `train again.`,
+    );
+  }
+}
+
+/** The training worker stopped answering or could not start. */
+export class TrainingWorkerError extends StemmaError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(
+      'gnn-training-worker',
+      `The training worker failed (${detail}). Reload the page and train again; if it keeps ` +
+        `failing, the browser may lack Web Worker or WebAssembly support.`,
+      options,
+    );
+  }
+}
+
+/** Training failed inside the worker; `code` is the worker-side error's code. */
+export class TrainingFailedError extends StemmaError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}

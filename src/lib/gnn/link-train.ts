@@ -6,8 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EarlyStopping } from './early-stopping';
 import { GraphShapeError, TrainingCancelledError } from './errors';
-import { disposeTensors, toGraphTensors, toSparseFeatureTensors } from './gcn-layer';
-import { normaliseGraph, type EdgeList } from './graph';
+import {
+  disposeTensors,
+  toGraphTensors,
+  toSparseFeatureTensors,
+  type SparseFeatureTensors,
+} from './gcn-layer';
+import { normaliseGraph, type EdgeList, type NormalisedGraph } from './graph';
 import { linkLoss, TwoLayerGcn } from './model';
 import { SeededRandom } from './random';
 import type { SparseFeatures } from './sparse-features';
@@ -32,6 +37,12 @@ export interface LinkPredictionTask {
    * encoder what name similarity alone gets wrong.
    */
   negativeSampler?: (count: number, random: SeededRandom) => EdgeList;
+  /**
+   * A graph to embed every node over once training ends, with the final weights (the GCN is
+   * inductive). Evaluation holds edges out of `trainEdges` so that they do not leak through
+   * message passing; the embeddings a user keeps should still see every known edge.
+   */
+  inferenceEdges?: EdgeList;
 }
 
 export interface LinkSettings {
@@ -76,6 +87,8 @@ export interface LinkResult {
   epochs: LinkEpochRecord[];
   backend: string;
   msPerEpoch: number;
+  /** Embeddings over `task.inferenceEdges` with the final weights; null without them. */
+  inferenceEmbeddings: Float32Array | null;
 }
 
 /** Uniform random pairs (u, v) with u != v: almost always non-edges in a sparse graph. */
@@ -179,6 +192,9 @@ export async function trainLinkPredictor(
     const final = tf.tidy(() => model.apply(graph, features, { training: false }));
     const embeddings = (await final.data()) as Float32Array;
     final.dispose();
+    const inferenceEmbeddings = task.inferenceEdges
+      ? await embedOver(model, normaliseGraph(nodeCount, task.inferenceEdges), features)
+      : null;
     const timed = epochs.length > 1 ? epochs.slice(1) : epochs;
     return {
       embeddings,
@@ -186,6 +202,7 @@ export async function trainLinkPredictor(
       epochs,
       backend: tf.getBackend(),
       msPerEpoch: timed.reduce((sum, record) => sum + record.ms, 0) / Math.max(1, timed.length),
+      inferenceEmbeddings,
     };
   } finally {
     optimizer.dispose();
@@ -197,6 +214,23 @@ export async function trainLinkPredictor(
       disposePairs(validation.positives);
       disposePairs(validation.negatives);
     }
+  }
+}
+
+/** One forward pass of `model` over another graph: the embeddings of every node there. */
+async function embedOver(
+  model: TwoLayerGcn,
+  graph: NormalisedGraph,
+  features: SparseFeatureTensors,
+): Promise<Float32Array> {
+  const tensors = toGraphTensors(graph);
+  try {
+    const z = tf.tidy(() => model.apply(tensors, features, { training: false }));
+    const values = (await z.data()) as Float32Array;
+    z.dispose();
+    return values;
+  } finally {
+    disposeTensors(tensors);
   }
 }
 
