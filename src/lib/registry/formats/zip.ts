@@ -48,8 +48,15 @@ export function looksLikeZip(head: Uint8Array): boolean {
   return head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5);
 }
 
-/** Read the central directory, applying the entry, path and ratio checks. */
-export async function openZip(source: ByteSource): Promise<ZipArchive> {
+/**
+ * Read the central directory, applying the entry, path and ratio checks. With
+ * `onUnsafePath`, an entry whose name escapes is left out and reported there instead of
+ * refusing the whole archive (imports that go on past one bad entry).
+ */
+export async function openZip(
+  source: ByteSource,
+  options: { onUnsafePath?: (name: string, reason: string) => void } = {},
+): Promise<ZipArchive> {
   const limits = source.budget.limits;
   const tailLength = Math.min(source.size, 22 + 65535);
   const tail = await source.read(source.size - tailLength, tailLength, 'the end of the archive');
@@ -96,7 +103,15 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
     Number(directorySize),
     'the central directory',
   );
-  const entries = parseDirectory(directory, Number(count), source.size);
+  let entries = parseDirectory(directory, Number(count), source.size);
+  const report = options.onUnsafePath;
+  if (report) {
+    entries = entries.filter((entry) => {
+      const reason = unsafePathReason(entry.name);
+      if (reason !== null) report(entry.name, reason);
+      return reason === null;
+    });
+  }
   for (const entry of entries) checkEntry(entry, limits.maxCompressionRatio);
   return { source, entries };
 }
