@@ -45,7 +45,11 @@ export interface EventPayloads {
   'tag.set': { modelId: string; target: 'model' | 'version'; key: string; value: string };
   'tag.removed': { modelId: string; target: 'model' | 'version'; key: string };
   /** entity: model id. */
-  'alias.set': { alias: string; versionId: string };
+  /**
+   * `previous`: the version the alias was on when its author moved it (null: nowhere), so that
+   * two moves made apart can be told apart from one after the other. Older events lack it.
+   */
+  'alias.set': { alias: string; versionId: string; previous?: string | null };
   'alias.removed': { alias: string };
   /**
    * entity: dataset, run or code id. A later record of the same id renames it and updates

@@ -8,10 +8,12 @@
  */
 import { Dexie, type EntityTable } from 'dexie';
 import type { StemmaEvent } from './event';
+import { EMBEDDING_STORES, type EmbeddingRow } from './embedding-schema';
 import { LINEAGE_STORES, type LineageEdgeRow, type LineageEntityRow } from './lineage-schema';
 import type { CodeRef, DatasetRef, FileRef, MetricPoint } from '../registry/types';
 
 export type { LineageEdgeRow, LineageEdgeState, LineageEntityRow } from './lineage-schema';
+export type { EmbeddingEpochRow, EmbeddingRow } from './embedding-schema';
 
 /** A `[key, value]` pair as stored in the multi-entry indexes. Numbers sort before strings. */
 export type IndexPair = [string, string | number];
@@ -94,8 +96,21 @@ export interface MetaRow {
   value: unknown;
 }
 
+/** A stored Yjs update of the sync document; compaction merges old rows into one. */
+export interface SyncUpdateRow {
+  seq?: number;
+  update: Uint8Array;
+}
+
+/** One link of the local hash chain over every event this browser took in (see sync/chain). */
+export interface SyncChainRow {
+  seq: number;
+  id: string;
+  hash: string;
+}
+
 /** Version 2 added the lineage tables; IndexedDB upgrades older databases in place. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 5;
 
 export class WorkspaceDb extends Dexie {
   events!: EntityTable<EventRow, 'id'>;
@@ -108,6 +123,9 @@ export class WorkspaceDb extends Dexie {
   lineageEntities!: EntityTable<LineageEntityRow, 'id'>;
   lineageEdges!: EntityTable<LineageEdgeRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  embeddings!: EntityTable<EmbeddingRow, 'id'>;
+  syncUpdates!: Dexie.Table<SyncUpdateRow, number>;
+  syncChain!: EntityTable<SyncChainRow, 'seq'>;
 
   constructor(name: string) {
     super(name);
@@ -132,6 +150,10 @@ export class WorkspaceDb extends Dexie {
         'id, [modelId+number], modelId, nameLower, [nameLower+number], number, createdAt, ' +
         'archived, *aliases, *tkv, *pkv, *mkv',
     });
+    // Trained GNN embeddings: derived, per browser, outside the projections and their hash.
+    this.version(4).stores(EMBEDDING_STORES);
+    // Sync: the Yjs document's stored updates and the audit chain; neither is a projection.
+    this.version(5).stores({ syncUpdates: '++seq', syncChain: 'seq, &id' });
   }
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Keeps every WebRTC data-channel message small. y-webrtc sends a Yjs message as one
+ * `peer.send`, and a first sync of a large workspace is one message of megabytes, past what
+ * SCTP data channels carry everywhere (16 KiB is the size every browser accepts). Each
+ * connection's `send` is wrapped to cut messages into numbered frames, sent as the channel's
+ * buffer drains, and its `data` event to put them back together before y-webrtc reads them.
+ * Both ends must be wrapped; every Stemma peer is.
+ *
+ * Frame: byte 0 = 0 (whole message follows) or 1 (part), then for parts three uint32 (big
+ * endian): message number, part index, part count.
+ */
+export const FRAME_BYTES = 16 * 1024;
+const HEADER = 13;
+/** Stop queueing into the channel above this many buffered bytes. */
+const HIGH_WATER = 1024 * 1024;
+/** A peer may have at most this many messages half received; older ones are dropped. */
+const MAX_OPEN = 8;
+
+export function splitMessage(data: Uint8Array, messageId: number, limit = FRAME_BYTES) {
+  if (data.length + 1 <= limit) {
+    const whole = new Uint8Array(data.length + 1);
+    whole.set(data, 1);
+    return [whole];
+  }
+  const room = limit - HEADER;
+  const count = Math.ceil(data.length / room);
+  const frames: Uint8Array[] = [];
+  for (let index = 0; index < count; index++) {
+    const part = data.subarray(index * room, (index + 1) * room);
+    const frame = new Uint8Array(HEADER + part.length);
+    const view = new DataView(frame.buffer);
+    frame[0] = 1;
+    view.setUint32(1, messageId >>> 0);
+    view.setUint32(5, index);
+    view.setUint32(9, count);
+    frame.set(part, HEADER);
+    frames.push(frame);
+  }
+  return frames;
+}
+
+/** Puts frames back together; `accept` returns a message once its last part is in. */
+export class Reassembler {
+  private readonly open = new Map<number, { parts: Uint8Array[]; got: number }>();
+
+  accept(frame: Uint8Array): Uint8Array | null {
+    if (frame.length === 0) return null;
+    if (frame[0] === 0) return frame.subarray(1);
+    if (frame[0] !== 1 || frame.length < HEADER) return null;
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    const id = view.getUint32(1);
+    const index = view.getUint32(5);
+    const count = view.getUint32(9);
+    if (index >= count) return null;
+    let entry = this.open.get(id);
+    if (!entry) {
+      if (this.open.size >= MAX_OPEN) this.open.delete(this.open.keys().next().value!);
+      this.open.set(id, (entry = { parts: new Array(count), got: 0 }));
+    }
+    if (!entry.parts[index]) entry.got++;
+    entry.parts[index] = frame.slice(HEADER);
+    if (entry.got < count) return null;
+    this.open.delete(id);
+    const total = entry.parts.reduce((sum, part) => sum + part.length, 0);
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const part of entry.parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+}
+
+/** The parts of a simple-peer instance this wraps. */
+export interface PeerLike {
+  send(data: Uint8Array): void;
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+  destroyed?: boolean;
+  _channel?: { bufferedAmount: number } | null;
+}
+
+const wrapped = new WeakSet<object>();
+
+/** Wraps one connection; safe to call twice. */
+export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): void {
+  if (wrapped.has(peer)) return;
+  wrapped.add(peer);
+  const send = peer.send.bind(peer);
+  const emit = peer.emit.bind(peer);
+  const reassembler = new Reassembler();
+  const queue: Uint8Array[] = [];
+  let nextId = 1;
+  let draining = false;
+
+  const drain = () => {
+    draining = false;
+    while (queue.length && !peer.destroyed) {
+      if ((peer._channel?.bufferedAmount ?? 0) > HIGH_WATER) {
+        draining = true;
+        setTimeout(drain, 5);
+        return;
+      }
+      try {
+        send(queue.shift()!);
+      } catch {
+        // A closed channel: y-webrtc notices through 'close' and drops the connection.
+        queue.length = 0;
+      }
+    }
+  };
+  peer.send = (data: Uint8Array) => {
+    queue.push(...splitMessage(data, nextId++, limit));
+    if (!draining) drain();
+  };
+  peer.emit = (event: string | symbol, ...args: unknown[]) => {
+    if (event !== 'data') return emit(event, ...args);
+    const message = reassembler.accept(new Uint8Array(args[0] as ArrayBufferLike));
+    return message ? emit('data', message) : true;
+  };
+}

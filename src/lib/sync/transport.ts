@@ -1,0 +1,135 @@
+/**
+ * How a workspace's document reaches teammates: y-webrtc (room password, configurable
+ * signaling servers and ICE servers, frames kept under data-channel limits), other tabs of
+ * this browser (y-webrtc's own BroadcastChannel, on even with no signaling server), and
+ * optionally a relay that speaks the Yjs WebSocket protocol (y-websocket server, Hocuspocus).
+ *
+ * The room name is derived from the workspace id and the password, so a wrong password is a
+ * different room: it finds no one, decrypts nothing, raises nothing, and after `joinTimeoutMs`
+ * reports "cannot join: wrong password or no peers".
+ */
+import { WebrtcProvider } from 'y-webrtc';
+import { WebsocketProvider } from 'y-websocket';
+import { chunkPeer, type PeerLike } from './chunking';
+import type { Invite } from './invite';
+import { Presence } from './presence';
+import type { WorkspaceSync } from './workspace-sync';
+import { sha256Hex } from '../store/bytes';
+import { logger } from '../logging/logger';
+
+const log = logger('sync');
+
+export interface TransportSettings {
+  /** y-webrtc signaling servers, e.g. `wss://signaling.example`; empty: tabs only. */
+  signaling: string[];
+  /** `RTCIceServer`s for WebRTC; empty works on one machine or one LAN. */
+  iceServers: RTCIceServer[];
+  /** A Yjs WebSocket relay, or null. */
+  relayUrl: string | null;
+  /** How long to look for peers before saying none were found. */
+  joinTimeoutMs?: number;
+}
+
+export type TransportState = 'connecting' | 'connected' | 'no-peers' | 'stopped';
+
+export const STATE_TEXT: Record<TransportState, string> = {
+  connecting: 'Looking for teammates…',
+  connected: 'Connected',
+  'no-peers': 'Cannot join: wrong password or no peers online.',
+  stopped: 'Not connected',
+};
+
+export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>) {
+  const digest = await sha256Hex(`${invite.workspaceId}\u0000${invite.password}`);
+  return `stemma-${digest.slice(0, 40)}`;
+}
+
+interface RoomInternals {
+  room: { webrtcConns: Map<string, { peer: PeerLike }>; bcConns: Set<string> } | null;
+}
+
+export class SyncTransport {
+  state: TransportState = 'connecting';
+  readonly presence: Presence;
+  private readonly webrtc: WebrtcProvider;
+  private readonly relay: WebsocketProvider | null;
+  private readonly listeners = new Set<(state: TransportState) => void>();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  private constructor(
+    sync: WorkspaceSync,
+    room: string,
+    invite: Invite,
+    settings: TransportSettings,
+    name: string,
+  ) {
+    this.presence = new Presence(sync.doc, { actor: sync.actor, name });
+    this.webrtc = new WebrtcProvider(room, sync.doc, {
+      signaling: settings.signaling,
+      password: invite.password,
+      awareness: this.presence.awareness,
+      peerOpts: { config: { iceServers: settings.iceServers } },
+    });
+    this.webrtc.on('peers', ({ added }: { added: string[] }) => {
+      const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
+      for (const id of added) {
+        const conn = conns?.get(id);
+        if (conn) chunkPeer(conn.peer);
+      }
+      this.refresh();
+    });
+    this.webrtc.on('synced', () => this.refresh());
+    this.relay = settings.relayUrl
+      ? new WebsocketProvider(settings.relayUrl, room, sync.doc, {
+          awareness: this.presence.awareness,
+        })
+      : null;
+    this.relay?.on('sync', () => this.refresh());
+    this.presence.subscribe(() => this.refresh());
+    this.timer = setTimeout(() => {
+      if (this.state === 'connecting') this.set('no-peers');
+    }, settings.joinTimeoutMs ?? 10_000);
+  }
+
+  static async start(
+    sync: WorkspaceSync,
+    invite: Invite,
+    settings: TransportSettings,
+    displayName = '',
+  ): Promise<SyncTransport> {
+    return new SyncTransport(sync, await roomName(invite), invite, settings, displayName);
+  }
+
+  /** Peers reached: WebRTC connections, other tabs, and the relay when it synced. */
+  peerCount(): number {
+    const room = (this.webrtc as unknown as RoomInternals).room;
+    const direct = (room?.webrtcConns.size ?? 0) + (room?.bcConns.size ?? 0);
+    return direct + (this.relay?.synced ? 1 : 0);
+  }
+
+  private refresh() {
+    if (this.state === 'stopped') return;
+    const others = this.presence.teammates().some((entry) => entry.online);
+    if (this.peerCount() > 0 || others) this.set('connected');
+  }
+
+  private set(state: TransportState) {
+    if (this.state === state) return;
+    this.state = state;
+    log.info('sync transport', state);
+    for (const listener of this.listeners) listener(state);
+  }
+
+  subscribe(listener: (state: TransportState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop() {
+    clearTimeout(this.timer);
+    this.set('stopped');
+    this.relay?.destroy();
+    this.webrtc.destroy();
+    this.presence.destroy();
+  }
+}
