@@ -1,5 +1,6 @@
 // `npm run bench`: the Node benchmarks (model-file headers, streamed hashing against
-// sha256sum, the lineage index), then the in-browser suites, gathered in bench/results.json.
+// sha256sum, the lineage index, the MLflow import), then the in-browser suites, gathered in
+// bench/results.json.
 // With `--suite NAME` only those browser suites run, and the Node benchmarks are skipped.
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -41,6 +42,9 @@ if (!onlySuites) {
 
   failed ||= runScript('lineage.mjs').status !== 0;
   node.lineage = await readJson(`${benchDir}lineage-results.json`);
+
+  failed ||= runScript('mlflow.mjs').status !== 0;
+  node.mlflow = await readJson(`${benchDir}mlflow-results.json`);
 }
 
 const browser = runScript('run.mjs', args);

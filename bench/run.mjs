@@ -7,6 +7,9 @@
 //   npm run bench -- --param versions=10000   passed to the page's query string, for suites
 //                                             that read settings from it (repeatable)
 //   npm run bench -- --timeout 1800           seconds to wait for the page (default 1800)
+//   npm run bench -- --profile DIR            keep the browser profile (and its IndexedDB) in
+//                                             DIR, so a later run can reuse what was stored
+//                                             (with --param reuse=1 for the registry suite)
 import { chromium } from '@playwright/test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
@@ -26,6 +29,7 @@ const { values: options } = parseArgs({
     suite: { type: 'string', multiple: true, default: [] },
     param: { type: 'string', multiple: true, default: [] },
     timeout: { type: 'string', default: '1800' },
+    profile: { type: 'string' },
   },
 });
 const timeoutMs = Number(options.timeout) * 1000;
@@ -119,7 +123,7 @@ async function main() {
 
   // A profile on disk, like a user's, not an incognito context: incognito keeps storage in
   // memory, and there the registry suite's 100k versions failed with QuotaExceededError.
-  const profileDir = await mkdtemp(join(tmpdir(), 'stemma-bench-'));
+  const profileDir = options.profile ?? (await mkdtemp(join(tmpdir(), 'stemma-bench-')));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
     args: chromiumArgs,
@@ -163,7 +167,7 @@ async function main() {
   } finally {
     await context.close();
     await server.close();
-    await rm(profileDir, { recursive: true, force: true, maxRetries: 3 });
+    if (!options.profile) await rm(profileDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 

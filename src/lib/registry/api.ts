@@ -3,9 +3,11 @@
  * `openRegistry()` (in `./index`) returns an implementation backed by the event log.
  */
 import type { ClientInspectOptions, FileInspection } from './formats';
+import type { InsightsRegistry } from './insights-types';
 import type {
   AddLineageEdgeInput,
   DroppedLineageEdge,
+  LineageEdgeBatchResult,
   LineageCommonAncestor,
   LineageDiffInfo,
   LineageEdgeInfo,
@@ -55,14 +57,26 @@ export interface LineageRegistry {
   /** Records code (repository and commit). */
   recordCode(input: RecordCodeInput): Promise<LineageEntity>;
   getLineageEntity(id: string): Promise<LineageEntity>;
-  /** Recorded datasets, runs and code, of one kind when given, by name. */
-  listLineageEntities(kind?: LineageRecordKind): Promise<LineageEntity[]>;
+  /** Recorded datasets, runs and code, of one kind when given, by name; archived on request. */
+  listLineageEntities(
+    kind?: LineageRecordKind,
+    options?: { includeArchived?: boolean },
+  ): Promise<LineageEntity[]>;
+  /** Takes a dataset, run or code record out of default lists; its links and history stay. */
+  archiveLineageEntity(id: string): Promise<LineageEntity>;
+  restoreLineageEntity(id: string): Promise<LineageEntity>;
 
   /**
    * Links parent `from` to child `to`. Throws `LineageCycleError` naming the cycle
    * (`bert v3 -> bert v5 -> bert v2 -> bert v3`), and changes nothing, when it would close one.
    */
   addLineageEdge(input: AddLineageEdgeInput): Promise<LineageEdgeInfo>;
+  /**
+   * Adds many links in one transaction (imports). Each input is checked as `addLineageEdge`
+   * checks it, but one that cannot be added is reported in `refused` (a cycle with its
+   * `LineageCycleError`) while the rest go in; one already in the lineage is `existing`.
+   */
+  addLineageEdges(inputs: AddLineageEdgeInput[]): Promise<LineageEdgeBatchResult>;
   /** Takes a link out of the lineage; it stays in history and can be restored. */
   removeLineageEdge(edgeId: string): Promise<void>;
   /** Puts a removed or dropped link back, unless that would close a cycle now. */
@@ -96,6 +110,8 @@ export interface LineageRegistry {
 export interface Registry extends LineageRegistry {
   /** This browser's signing identity. */
   readonly actor: ActorInfo;
+  /** The lineage GNN: training in a worker, stored embeddings, suggestions, the map. */
+  readonly insights: InsightsRegistry;
 
   /** Called after every change, local or from another tab; returns an unsubscribe. */
   subscribe(listener: () => void): () => void;
@@ -103,6 +119,13 @@ export interface Registry extends LineageRegistry {
   setDisplayName(name: string): Promise<void>;
 
   createModel(input: CreateModelInput): Promise<Model>;
+  /**
+   * Creates, in one transaction, the models that do not exist yet; returns every model asked
+   * for, in input order, and the names created. Existing models stay unchanged (imports).
+   */
+  ensureModels(inputs: CreateModelInput[]): Promise<{ models: Model[]; created: string[] }>;
+  /** Many versions by model name (or id) and number at once; null where there is none. */
+  findVersions(selectors: { model: string; version: number }[]): Promise<(ModelVersion | null)[]>;
   /** Registers the next version of a model; numbers run 1, 2, 3 per model. */
   registerVersion(input: RegisterVersionInput): Promise<ModelVersion>;
   /** Registers many versions in one transaction (imports, benchmarks). */

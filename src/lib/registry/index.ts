@@ -17,6 +17,7 @@ export { LineageCycleError } from '../lineage/errors';
 export { openWorkspaceLog } from './lineage-projection';
 export type * from './types';
 export type * from './lineage-types';
+export type * from './insights-types';
 
 export interface OpenOptions {
   /** Which workspace's log to open; one browser can hold several. */

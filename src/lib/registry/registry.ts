@@ -15,9 +15,11 @@ import {
 import { hashFile } from './file-hash';
 import { InspectionClient, type ClientInspectOptions } from './formats';
 import { aliasHistory, asOf, history, lineageHistory, recentHistory } from './history';
+import { InsightsService } from './insights-service';
 import type { LineageProjection } from './lineage-projection';
 import { LineageQueries } from './lineage-queries';
 import { LineageService } from './lineage-service';
+import { ensureModels, findVersions } from './model-batch';
 import { listModels, listVersions, metricHistory, modelWithAliases } from './model-queries';
 import { toVersion } from './rows';
 import { resolveUri, runSearch } from './search-service';
@@ -71,6 +73,7 @@ export class EventRegistry implements Registry {
   private inspector: InspectionClient | null = null;
   private readonly lineage: LineageService;
   private readonly lineageQueries: LineageQueries;
+  readonly insights: InsightsService;
 
   /** @param lineageProjection the projection whose folds `log` was opened with */
   constructor(
@@ -83,6 +86,7 @@ export class EventRegistry implements Registry {
     this.actor = { id: identity.actor, displayName: identity.displayName };
     this.lineage = new LineageService(log.db, lineageProjection, (drafts) => this.commit(drafts));
     this.lineageQueries = new LineageQueries(log.db, lineageProjection);
+    this.insights = new InsightsService(log.db, this);
     this.channel =
       typeof BroadcastChannel === 'undefined'
         ? null
@@ -109,6 +113,7 @@ export class EventRegistry implements Registry {
         sealEvent({ ...draft, hlc: this.clock.now(), actor: this.identity.actor }, this.identity),
       ),
     );
+    this.commitGuard?.(events);
     try {
       await this.log.append(events);
     } catch (cause) {
@@ -147,6 +152,14 @@ export class EventRegistry implements Registry {
     return this.getModel(id);
   }
 
+  ensureModels(inputs: CreateModelInput[]) {
+    return ensureModels(this.log.db, (drafts) => this.commit(drafts), modelIdFor, inputs);
+  }
+
+  findVersions(selectors: { model: string; version: number }[]) {
+    return findVersions(this.log.db, selectors);
+  }
+
   async registerVersion(input: RegisterVersionInput) {
     const [version] = await this.registerVersions([input]);
     return version;
@@ -183,9 +196,9 @@ export class EventRegistry implements Registry {
         'hold an alias',
       );
     }
-    await this.commit([
-      { type: 'alias.set', entity: version.modelId, payload: { alias, versionId: version.id } },
-    ]);
+    const current = await this.log.db.aliases.get([version.modelId, alias]);
+    const payload = { alias, versionId: version.id, previous: current?.versionId ?? null };
+    await this.commit([{ type: 'alias.set', entity: version.modelId, payload }]);
   }
 
   async removeAlias(model: string, rawAlias: string) {
@@ -335,8 +348,12 @@ export class EventRegistry implements Registry {
   recordRun = (input: RecordRunInput) => this.lineage.recordRun(input);
   recordCode = (input: RecordCodeInput) => this.lineage.recordCode(input);
   getLineageEntity = (id: string) => this.lineageQueries.entity(id);
-  listLineageEntities = (kind?: LineageRecordKind) => this.lineageQueries.entities(kind);
+  listLineageEntities = (kind?: LineageRecordKind, options?: { includeArchived?: boolean }) =>
+    this.lineageQueries.entities(kind, options);
+  archiveLineageEntity = (id: string) => this.lineage.setRecordArchived(id, true);
+  restoreLineageEntity = (id: string) => this.lineage.setRecordArchived(id, false);
   addLineageEdge = (input: AddLineageEdgeInput) => this.lineage.addEdge(input);
+  addLineageEdges = (inputs: AddLineageEdgeInput[]) => this.lineage.addEdges(inputs);
   removeLineageEdge = (edgeId: string) => this.lineage.removeEdge(edgeId);
   restoreLineageEdge = (edgeId: string) => this.lineage.restoreEdge(edgeId);
   lineageEdgesOf = (id: string) => this.lineageQueries.edgesOf(id);
@@ -379,6 +396,19 @@ export class EventRegistry implements Registry {
     return this.log.stateHash();
   }
 
+  /** Set by team sync: throws (NotAllowedError) for events this member's role forbids. */
+  private commitGuard: ((events: StemmaEvent[]) => void) | null = null;
+
+  setCommitGuard(guard: ((events: StemmaEvent[]) => void) | null) {
+    this.commitGuard = guard;
+  }
+
+  /** Sync appended peers' events: move the clock past them and refresh every view. */
+  absorbed(latest: string | null) {
+    if (latest) this.clock.observe(latest);
+    this.notify();
+  }
+
   storage() {
     return storageReport(this.log.db);
   }
@@ -393,6 +423,7 @@ export class EventRegistry implements Registry {
   }
 
   close() {
+    this.insights.dispose();
     this.channel?.close();
     this.log.close();
   }
