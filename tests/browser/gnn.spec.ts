@@ -36,7 +36,7 @@ test('train the GNN, accept a likely parent, and open a version from the map', a
     if (parent) await linkParent(page, parent);
   }
 
-  await page.getByRole('link', { name: 'Insights' }).click();
+  await page.getByRole('link', { name: 'Insights', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Insights' })).toBeVisible();
   await expect(page.getByTestId('freshness')).toContainText('Not trained yet');
   await page.getByLabel('Epochs').fill('300');

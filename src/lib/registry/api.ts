@@ -4,6 +4,7 @@
  */
 import type { ClientInspectOptions, FileInspection } from './formats';
 import type { InsightsRegistry } from './insights-types';
+import type { TeamRegistry } from './team-types';
 import type {
   AddLineageEdgeInput,
   DroppedLineageEdge,
@@ -112,6 +113,8 @@ export interface Registry extends LineageRegistry {
   readonly actor: ActorInfo;
   /** The lineage GNN: training in a worker, stored embeddings, suggestions, the map. */
   readonly insights: InsightsRegistry;
+  /** Team sharing: invite, roles, connection, refused events, conflicts and the audit. */
+  readonly team: TeamRegistry;
 
   /** Called after every change, local or from another tab; returns an unsubscribe. */
   subscribe(listener: () => void): () => void;

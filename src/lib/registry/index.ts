@@ -18,6 +18,8 @@ export { openWorkspaceLog } from './lineage-projection';
 export type * from './types';
 export type * from './lineage-types';
 export type * from './insights-types';
+export type * from './team-types';
+export * from './workspaces';
 
 export interface OpenOptions {
   /** Which workspace's log to open; one browser can hold several. */
@@ -44,3 +46,4 @@ export async function openEventRegistry(options: OpenOptions = {}): Promise<Even
   return new EventRegistry(log, identity, clock, lineage, identityDb);
 }
 export { RELATION_ENDS } from './lineage-validate';
+export { hlcTime } from '../store/hlc';

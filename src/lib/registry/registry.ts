@@ -20,6 +20,7 @@ import type { LineageProjection } from './lineage-projection';
 import { LineageQueries } from './lineage-queries';
 import { LineageService } from './lineage-service';
 import { ensureModels, findVersions } from './model-batch';
+import { TeamService } from './team-service';
 import { listModels, listVersions, metricHistory, modelWithAliases } from './model-queries';
 import { toVersion } from './rows';
 import { resolveUri, runSearch } from './search-service';
@@ -74,6 +75,7 @@ export class EventRegistry implements Registry {
   private readonly lineage: LineageService;
   private readonly lineageQueries: LineageQueries;
   readonly insights: InsightsService;
+  readonly team: TeamService;
 
   /** @param lineageProjection the projection whose folds `log` was opened with */
   constructor(
@@ -87,6 +89,7 @@ export class EventRegistry implements Registry {
     this.lineage = new LineageService(log.db, lineageProjection, (drafts) => this.commit(drafts));
     this.lineageQueries = new LineageQueries(log.db, lineageProjection);
     this.insights = new InsightsService(log.db, this);
+    this.team = new TeamService(this, identityDbName);
     this.channel =
       typeof BroadcastChannel === 'undefined'
         ? null
@@ -423,6 +426,7 @@ export class EventRegistry implements Registry {
   }
 
   close() {
+    void this.team.stop();
     this.insights.dispose();
     this.channel?.close();
     this.log.close();
