@@ -231,5 +231,10 @@ test('a quantised copy registered next shows its tensor changes and a suggested 
     'Suggested relation: tiny-lm v2 quantized from tiny-lm v1',
   );
   await expect(suggestion).toContainText('stored in fewer bits');
-  await expect(suggestion.locator('button, a')).toHaveCount(0);
+
+  // Confirming the suggestion records it, and the lineage shows it.
+  await suggestion.getByRole('button', { name: 'Record this link' }).click();
+  await expect(suggestion.getByTestId('relation-recorded')).toBeVisible();
+  await page.goto(`/models/tiny-lm/versions/2`);
+  await expect(page.getByTestId('lineage-edges')).toContainText('quantized from');
 });
