@@ -10,7 +10,8 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { expect, test, type BrowserProfile } from './support/fixtures';
 import { startRelay, startSignaling, type RunningServer } from './support/servers';
-import { createModel, start } from './registry-steps';
+import { readFile } from 'node:fs/promises';
+import { createModel, modelPath, registerVersion, start } from './registry-steps';
 import { sealEvent } from '../../src/lib/store/event';
 
 let signaling: RunningServer;
@@ -94,6 +95,19 @@ test('two browsers join by invite, see each other, merge after working apart', a
 
   await createModel(bo, 'shared/bert');
   await expectModel(page, 'shared/bert');
+
+  // Bo keeps the bytes of a registered file; Ada fetches them over the peer connection.
+  const weights = Buffer.from('weights that only Bo keeps\n'.repeat(40_000));
+  await registerVersion(bo, 'shared/bert', {
+    files: [{ name: 'model.safetensors', buffer: weights }],
+  });
+  await page.goto(`${modelPath('shared/bert')}/versions/1`);
+  await page.getByTestId('fetch-file').click({ timeout: 15_000 });
+  const download = page.getByTestId('download-file');
+  await expect(download).toBeVisible({ timeout: 15_000 });
+  const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  expect(digest(await readFile(await saved.path()))).toBe(digest(weights));
 
   // Both pause sync, work apart, and resume: each ends with both changes.
   for (const peer of [page, bo]) {

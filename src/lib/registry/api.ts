@@ -116,6 +116,13 @@ export interface Registry extends LineageRegistry {
   /** Team sharing: invite, roles, connection, refused events, conflicts and the audit. */
   readonly team: TeamRegistry;
 
+  /** Keeps a registered file's bytes in this browser, so it can be downloaded or fetched. */
+  keepFileBytes(file: Blob, ref: FileRef): Promise<void>;
+  /** Which of these files (by SHA-256) this browser keeps the bytes of. */
+  keptFiles(sha256s: string[]): Promise<Set<string>>;
+  /** The kept bytes of a file; null when this browser does not keep them. */
+  fileBytes(sha256: string): Promise<Blob | null>;
+
   /** Called after every change, local or from another tab; returns an unsubscribe. */
   subscribe(listener: () => void): () => void;
 

@@ -12,6 +12,7 @@ import {
   UnknownModelError,
   UnknownVersionError,
 } from './errors';
+import { blobStore, keepFileBytes, keptFiles } from './file-bytes';
 import { hashFile } from './file-hash';
 import { InspectionClient, type ClientInspectOptions } from './formats';
 import { aliasHistory, asOf, history, lineageHistory, recentHistory } from './history';
@@ -37,6 +38,7 @@ import type {
   ActorInfo,
   CreateModelInput,
   EntityRef,
+  FileRef,
   LineageRecordKind,
   ModelListRequest,
   RegisterVersionInput,
@@ -89,7 +91,7 @@ export class EventRegistry implements Registry {
     this.lineage = new LineageService(log.db, lineageProjection, (drafts) => this.commit(drafts));
     this.lineageQueries = new LineageQueries(log.db, lineageProjection);
     this.insights = new InsightsService(log.db, this);
-    this.team = new TeamService(this, identityDbName);
+    this.team = new TeamService(this, identityDbName, blobStore(log.db));
     this.channel =
       typeof BroadcastChannel === 'undefined'
         ? null
@@ -381,6 +383,18 @@ export class EventRegistry implements Registry {
 
   hashFile(file: Blob & { name: string }, onProgress?: (fraction: number) => void) {
     return hashFile(file, onProgress);
+  }
+
+  keepFileBytes(file: Blob, ref: FileRef) {
+    return keepFileBytes(this.log.db, file, ref);
+  }
+
+  keptFiles(sha256s: string[]) {
+    return keptFiles(this.log.db, sha256s);
+  }
+
+  fileBytes(sha256: string) {
+    return blobStore(this.log.db).get(sha256);
   }
 
   exportWorkspace() {

@@ -6,10 +6,11 @@
  */
 import { InvalidInputError, UnknownModelError } from './errors';
 import type { ConnectionSettings, HeldAliasMove, TeamRegistry, TeamSnapshot } from './team-types';
-import type { ActorInfo } from './types';
+import type { ActorInfo, FileRef } from './types';
 import { TEAM_META_KEY, TEAM_PAUSED_KEY, TEAM_SETTINGS_KEY, type StoredTeam } from './workspaces';
 import { resolvedConflicts } from '../sync/conflicts';
 import { NotAllowedError } from '../sync/errors';
+import { FileTransfers, type BlobStore } from '../sync/file-transfer';
 import { inviteLink, newTeamSecrets } from '../sync/invite';
 import { STATE_TEXT, SyncTransport } from '../sync/transport';
 import { WorkspaceSync, type SyncHost } from '../sync/workspace-sync';
@@ -75,11 +76,14 @@ export class TeamService implements TeamRegistry {
   private names = new Map<string, string>();
   private modelNames = new Map<string, string>();
   private current: TeamSnapshot;
+  private readonly transfers: FileTransfers;
 
   constructor(
     private readonly host: TeamHost,
     private readonly identityDb: string,
+    blobs: BlobStore,
   ) {
+    this.transfers = new FileTransfers(blobs);
     this.current = this.compute();
   }
 
@@ -129,12 +133,14 @@ export class TeamService implements TeamRegistry {
     if (!this.sync || !this.team || this.stopped) return;
     this.transport?.stop();
     this.transport = null;
+    this.transfers.detachAll();
     if (this.paused) return;
     const transport = await SyncTransport.start(
       this.sync,
       this.team,
       this.settings,
       this.host.actor.displayName,
+      this.transfers,
     );
     this.transport = transport;
     transport.presence.setPage(this.page);
@@ -252,6 +258,13 @@ export class TeamService implements TeamRegistry {
     await this.refresh();
   }
 
+  async fetchFile(file: FileRef, onProgress?: (fraction: number) => void): Promise<Blob> {
+    const wanted = { sha256: file.sha256, size: file.size, name: file.name };
+    const blob = await this.transfers.fetch(wanted, onProgress);
+    this.host.absorbed(null);
+    return blob;
+  }
+
   setPage(path: string): void {
     this.page = path;
     this.transport?.presence.setPage(path);
@@ -300,6 +313,7 @@ export class TeamService implements TeamRegistry {
       owner: this.team?.owner ?? null,
       connection: { state, text: STATE_TEXT[state], peers: transport?.peerCount() ?? 0 },
       paused: this.paused,
+      fileSources: this.transfers.reachable(),
       teammates: transport?.presence.teammates() ?? [],
       members: (sync?.members() ?? []).map((member) => ({
         ...member,
@@ -321,6 +335,7 @@ export class TeamService implements TeamRegistry {
     for (const off of this.unsubscribe.splice(0)) off();
     this.transport?.stop();
     this.transport = null;
+    this.transfers.detachAll();
     await this.sync?.close();
     this.sync = null;
   }

@@ -10,6 +10,7 @@ import type { PresenceEntry } from '../sync/presence';
 import type { RefusedEvent } from '../sync/refused';
 import type { Role, RoleChange } from '../sync/team-events';
 import type { TransportSettings, TransportState } from '../sync/transport';
+import type { FileRef } from './types';
 
 export type {
   AuditReport,
@@ -53,6 +54,8 @@ export interface TeamSnapshot {
   /** The workspace creator, an owner forever. */
   owner: string | null;
   connection: { state: TransportState; text: string; peers: number };
+  /** Teammates connected directly (WebRTC), who could send a file. */
+  fileSources: number;
   /** True while the user has paused sync to work apart; changes wait in this browser. */
   paused: boolean;
   teammates: PresenceEntry[];
@@ -93,6 +96,12 @@ export interface TeamRegistry {
   saveSettings(settings: ConnectionSettings): Promise<void>;
   /** Pauses sync (work apart) or resumes it; what was done meanwhile merges on resuming. */
   setPaused(paused: boolean): Promise<void>;
+  /**
+   * Fetches a file's bytes from a connected teammate who keeps them, in chunks, with progress;
+   * verified against its SHA-256 and size, then kept here. Throws `FileUnavailableError` when
+   * no connected teammate has it, `FileCorruptError` when what arrived does not match.
+   */
+  fetchFile(file: FileRef, onProgress?: (fraction: number) => void): Promise<Blob>;
   /** Tells teammates which page this member is on. */
   setPage(path: string): void;
 }

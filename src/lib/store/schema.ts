@@ -110,7 +110,15 @@ export interface SyncChainRow {
 }
 
 /** Version 2 added the lineage tables; IndexedDB upgrades older databases in place. */
-export const SCHEMA_VERSION = 5;
+/** The bytes of a file this browser keeps, by SHA-256; never replicated, never folded. */
+export interface BlobRow {
+  sha256: string;
+  blob: Blob;
+  size: number;
+  storedAt: number;
+}
+
+export const SCHEMA_VERSION = 6;
 
 export class WorkspaceDb extends Dexie {
   events!: EntityTable<EventRow, 'id'>;
@@ -126,6 +134,7 @@ export class WorkspaceDb extends Dexie {
   embeddings!: EntityTable<EmbeddingRow, 'id'>;
   syncUpdates!: Dexie.Table<SyncUpdateRow, number>;
   syncChain!: EntityTable<SyncChainRow, 'seq'>;
+  blobs!: EntityTable<BlobRow, 'sha256'>;
 
   constructor(name: string) {
     super(name);
@@ -154,6 +163,8 @@ export class WorkspaceDb extends Dexie {
     this.version(4).stores(EMBEDDING_STORES);
     // Sync: the Yjs document's stored updates and the audit chain; neither is a projection.
     this.version(5).stores({ syncUpdates: '++seq', syncChain: 'seq, &id' });
+    // Kept file bytes, for downloads and for teammates who fetch them.
+    this.version(6).stores({ blobs: 'sha256' });
   }
 }
 

@@ -7,7 +7,9 @@
  * Both ends must be wrapped; every Stemma peer is.
  *
  * Frame: byte 0 = 0 (whole message follows) or 1 (part), then for parts three uint32 (big
- * endian): message number, part index, part count.
+ * endian): message number, part index, part count. Bytes 2 and 3 mean the same for the side
+ * channel, which carries Stemma's own messages (file transfers, see `file-transfer.ts`) over
+ * the same connection; y-webrtc never sees them.
  */
 export const FRAME_BYTES = 16 * 1024;
 const HEADER = 13;
@@ -16,9 +18,20 @@ const HIGH_WATER = 1024 * 1024;
 /** A peer may have at most this many messages half received; older ones are dropped. */
 const MAX_OPEN = 8;
 
-export function splitMessage(data: Uint8Array, messageId: number, limit = FRAME_BYTES) {
+/** Which stream a frame belongs to: y-webrtc's own messages, or Stemma's side channel. */
+export type Channel = 'yjs' | 'side';
+const BASE: Record<Channel, number> = { yjs: 0, side: 2 };
+
+export function splitMessage(
+  data: Uint8Array,
+  messageId: number,
+  limit = FRAME_BYTES,
+  channel: Channel = 'yjs',
+) {
+  const base = BASE[channel];
   if (data.length + 1 <= limit) {
     const whole = new Uint8Array(data.length + 1);
+    whole[0] = base;
     whole.set(data, 1);
     return [whole];
   }
@@ -29,7 +42,7 @@ export function splitMessage(data: Uint8Array, messageId: number, limit = FRAME_
     const part = data.subarray(index * room, (index + 1) * room);
     const frame = new Uint8Array(HEADER + part.length);
     const view = new DataView(frame.buffer);
-    frame[0] = 1;
+    frame[0] = base + 1;
     view.setUint32(1, messageId >>> 0);
     view.setUint32(5, index);
     view.setUint32(9, count);
@@ -43,10 +56,11 @@ export function splitMessage(data: Uint8Array, messageId: number, limit = FRAME_
 export class Reassembler {
   private readonly open = new Map<number, { parts: Uint8Array[]; got: number }>();
 
-  accept(frame: Uint8Array): Uint8Array | null {
+  /** @param base 0 for y-webrtc's frames, 2 for the side channel's (see the header) */
+  accept(frame: Uint8Array, base = 0): Uint8Array | null {
     if (frame.length === 0) return null;
-    if (frame[0] === 0) return frame.subarray(1);
-    if (frame[0] !== 1 || frame.length < HEADER) return null;
+    if (frame[0] === base) return frame.subarray(1);
+    if (frame[0] !== base + 1 || frame.length < HEADER) return null;
     const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
     const id = view.getUint32(1);
     const index = view.getUint32(5);
@@ -80,16 +94,32 @@ export interface PeerLike {
   _channel?: { bufferedAmount: number } | null;
 }
 
-const wrapped = new WeakSet<object>();
+/** Stemma's own messages on a wrapped connection, beside y-webrtc's. */
+export interface SideChannel {
+  send(data: Uint8Array): void;
+  /** Bytes queued and not yet handed to the data channel: senders wait while it is high. */
+  queued(): number;
+  onMessage(listener: (data: Uint8Array) => void): () => void;
+}
+
+const wrapped = new WeakMap<object, SideChannel>();
+
+/** The side channel of a connection `chunkPeer` wrapped; null for one it did not. */
+export function sideChannel(peer: object): SideChannel | null {
+  return wrapped.get(peer) ?? null;
+}
 
 /** Wraps one connection; safe to call twice. */
-export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): void {
-  if (wrapped.has(peer)) return;
-  wrapped.add(peer);
+export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): SideChannel {
+  const known = wrapped.get(peer);
+  if (known) return known;
   const send = peer.send.bind(peer);
   const emit = peer.emit.bind(peer);
   const reassembler = new Reassembler();
+  const sideReassembler = new Reassembler();
+  const sideListeners = new Set<(data: Uint8Array) => void>();
   const queue: Uint8Array[] = [];
+  let queuedBytes = 0;
   let nextId = 1;
   let draining = false;
 
@@ -101,21 +131,44 @@ export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): void {
         setTimeout(drain, 5);
         return;
       }
+      const frame = queue.shift()!;
+      queuedBytes -= frame.length;
       try {
-        send(queue.shift()!);
+        send(frame);
       } catch {
         // A closed channel: y-webrtc notices through 'close' and drops the connection.
         queue.length = 0;
+        queuedBytes = 0;
       }
     }
   };
-  peer.send = (data: Uint8Array) => {
-    queue.push(...splitMessage(data, nextId++, limit));
+  const enqueue = (data: Uint8Array, channel: Channel) => {
+    for (const frame of splitMessage(data, nextId++, limit, channel)) {
+      queue.push(frame);
+      queuedBytes += frame.length;
+    }
     if (!draining) drain();
   };
+  peer.send = (data: Uint8Array) => enqueue(data, 'yjs');
   peer.emit = (event: string | symbol, ...args: unknown[]) => {
     if (event !== 'data') return emit(event, ...args);
-    const message = reassembler.accept(new Uint8Array(args[0] as ArrayBufferLike));
+    const frame = new Uint8Array(args[0] as ArrayBufferLike);
+    if (frame[0] >= BASE.side) {
+      const message = sideReassembler.accept(frame, BASE.side);
+      if (message) for (const listener of sideListeners) listener(message);
+      return true;
+    }
+    const message = reassembler.accept(frame);
     return message ? emit('data', message) : true;
   };
+  const side: SideChannel = {
+    send: (data) => enqueue(data, 'side'),
+    queued: () => queuedBytes,
+    onMessage(listener) {
+      sideListeners.add(listener);
+      return () => sideListeners.delete(listener);
+    },
+  };
+  wrapped.set(peer, side);
+  return side;
 }

@@ -21,3 +21,29 @@ export class InviteLinkError extends StemmaError {
     );
   }
 }
+
+/** No connected teammate could send a file's bytes. */
+export class FileUnavailableError extends StemmaError {
+  constructor(name: string, peers: number) {
+    super(
+      'file-unavailable',
+      peers === 0
+        ? `Cannot fetch ${name}: no teammate is connected. Fetch it when someone who keeps ` +
+            'the file has Stemma open with this workspace.'
+        : `Cannot fetch ${name}: none of the ${peers} connected teammate(s) keeps its bytes. ` +
+            'Ask whoever registered it to open Stemma; files are kept where they were added.',
+    );
+  }
+}
+
+/** A file arrived with other bytes than the registry recorded; it was not kept. */
+export class FileCorruptError extends StemmaError {
+  constructor(name: string, received: number, expected: number) {
+    super(
+      'file-corrupt',
+      `${name} arrived damaged (${received} of ${expected} bytes, or a different SHA-256), so ` +
+        'it was not kept. Try again; if it happens again, the sender’s copy is not the file ' +
+        'that was registered.',
+    );
+  }
+}

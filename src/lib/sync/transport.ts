@@ -11,6 +11,7 @@
 import { WebrtcProvider } from 'y-webrtc';
 import { WebsocketProvider } from 'y-websocket';
 import { chunkPeer, type PeerLike } from './chunking';
+import type { FileTransfers } from './file-transfer';
 import type { Invite } from './invite';
 import { Presence } from './presence';
 import type { WorkspaceSync } from './workspace-sync';
@@ -62,6 +63,7 @@ export class SyncTransport {
     invite: Invite,
     settings: TransportSettings,
     name: string,
+    transfers: FileTransfers | null,
   ) {
     this.presence = new Presence(sync.doc, { actor: sync.actor, name });
     this.webrtc = new WebrtcProvider(room, sync.doc, {
@@ -70,12 +72,14 @@ export class SyncTransport {
       awareness: this.presence.awareness,
       peerOpts: { config: { iceServers: settings.iceServers } },
     });
-    this.webrtc.on('peers', ({ added }: { added: string[] }) => {
+    this.webrtc.on('peers', ({ added, removed }: { added: string[]; removed: string[] }) => {
       const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
       for (const id of added) {
         const conn = conns?.get(id);
-        if (conn) chunkPeer(conn.peer);
+        // Every connection is cut into small frames; its side channel carries file transfers.
+        if (conn) transfers?.attach(id, chunkPeer(conn.peer));
       }
+      for (const id of removed) transfers?.detach(id);
       this.refresh();
     });
     this.webrtc.on('synced', () => this.refresh());
@@ -96,8 +100,10 @@ export class SyncTransport {
     invite: Invite,
     settings: TransportSettings,
     displayName = '',
+    transfers: FileTransfers | null = null,
   ): Promise<SyncTransport> {
-    return new SyncTransport(sync, await roomName(invite), invite, settings, displayName);
+    const room = await roomName(invite);
+    return new SyncTransport(sync, room, invite, settings, displayName, transfers);
   }
 
   /** Peers reached: WebRTC connections, other tabs, and the relay when it synced. */
