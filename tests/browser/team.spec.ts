@@ -88,7 +88,9 @@ test('two browsers join by invite, see each other, merge after working apart', a
 
   // The owner sees Bo online, on the team page, and makes them a maintainer.
   await page.goto('/team');
-  const boRow = page.getByTestId('person').filter({ hasText: 'Bo' });
+  const boRow = page
+    .getByTestId('person')
+    .filter({ has: page.locator('.name', { hasText: /^Bo$/ }) });
   await expect(boRow).toContainText('online');
   await expect(boRow).toContainText('/team');
   await giveRole(page, 'Bo', 'maintainer');
@@ -117,6 +119,9 @@ test('two browsers join by invite, see each other, merge after working apart', a
   }
   await createModel(page, 'apart/ada');
   await createModel(bo, 'apart/bo');
+  // Both register "v2" of the same model while apart.
+  await registerVersion(page, 'shared/bert', { metrics: { f1: 0.8 } });
+  await registerVersion(bo, 'shared/bert', { metrics: { f1: 0.9 } });
   expect(await modelNames(page)).not.toContain('apart/bo');
   for (const peer of [page, bo]) {
     await peer.goto('/team');
@@ -124,6 +129,14 @@ test('two browsers join by invite, see each other, merge after working apart', a
   }
   await expectModel(page, 'apart/bo');
   await expectModel(bo, 'apart/ada');
+  // Every peer numbers them the same way, and says what happened.
+  for (const peer of [page, bo]) {
+    await peer.goto('/team');
+    await expect(peer.getByTestId('conflicts')).toContainText('registered v2', {
+      timeout: 15_000,
+    });
+    await expect(peer.getByTestId('conflicts')).toContainText('so it is v3');
+  }
 
   // A second tab of Bo's browser needs no server to see the same workspace.
   const tab = await bo.context().newPage();
