@@ -132,6 +132,9 @@ async function main() {
     );
   }
 
+  const verdict = targetVerdict(results, Object.keys(baselines));
+  console.log(verdict.text);
+
   const report = {
     date: new Date().toISOString(),
     command: `node scripts/gnn/lineage.mjs ${process.argv.slice(2).join(' ')}`,
@@ -147,9 +150,35 @@ async function main() {
       trainingSeconds: round(trainingSeconds, 1),
     },
     results,
+    target: verdict,
   };
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${options.out}`);
+  if (!verdict.met) process.exitCode = 1;
+}
+
+/**
+ * The issue's bar: the best GNN method beats the best baseline (by MRR) by at least 5 points
+ * of Hits@1 and 0.05 of MRR, and loses nothing on Hits@10.
+ */
+function targetVerdict(results, baselineNames) {
+  const best = (names) =>
+    names.reduce((top, name) => (results[name].mrr > results[top].mrr ? name : top));
+  const baseline = best(baselineNames);
+  const method = best(Object.keys(results).filter((name) => !baselineNames.includes(name)));
+  const [b, m] = [results[baseline], results[method]];
+  const gains = {
+    hitsAt1: round(m.hitsAt1 - b.hitsAt1),
+    mrr: round(m.mrr - b.mrr),
+    hitsAt10: round(m.hitsAt10 - b.hitsAt10),
+  };
+  const met = gains.hitsAt1 >= 0.05 && gains.mrr >= 0.05 && gains.hitsAt10 >= 0;
+  const text =
+    `target ${met ? 'met' : 'NOT met'}: ${method} against ${baseline}: Hits@1 ` +
+    `${gains.hitsAt1 >= 0 ? '+' : ''}${(gains.hitsAt1 * 100).toFixed(1)} pts (need +5), MRR ` +
+    `${gains.mrr >= 0 ? '+' : ''}${gains.mrr.toFixed(3)} (need +0.05), Hits@10 ` +
+    `${gains.hitsAt10 >= 0 ? '+' : ''}${(gains.hitsAt10 * 100).toFixed(1)} pts (need >= 0)`;
+  return { met, method, baseline, gains, text };
 }
 
 /** The registry features plus two columns from the training graph: log child count, has parent. */
