@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
+  commonAncestorDetail,
   groupByDepth,
   linksText,
   pathSteps,
@@ -51,6 +52,11 @@ describe('lineage compare', () => {
       'bert v2 fine-tuned from bert v1',
     ]);
     const common = await registry.lineageCommonAncestors(v[1], v[3]);
+    // One side is the other's ancestor, so it is their nearest common ancestor itself.
+    expect(common.map((entry) => entry.node.label)).toEqual(['bert v1']);
+    expect(commonAncestorDetail(common[0], 'bert v1', 'bert v3')).toBe(
+      'it is bert v1, 2 links above bert v3',
+    );
     expect(relationVerdict('bert v1', 'bert v3', down, common)).toBe(
       'bert v3 came from bert v1, 2 links down.',
     );
@@ -66,6 +72,9 @@ describe('lineage compare', () => {
     expect(
       common.map((entry) => [entry.node.label, entry.distanceFromA, entry.distanceFromB]),
     ).toEqual([['bert v1', 2, 1]]);
+    expect(commonAncestorDetail(common[0], 'bert v3', 'bert v4')).toBe(
+      '2 links above bert v3, 1 link above bert v4',
+    );
     expect(relationVerdict('bert v3', 'bert v4', null, common)).toBe(
       'Neither came from the other; they meet at bert v1.',
     );

@@ -54,6 +54,20 @@ export function linksText(count: number): string {
   return count === 1 ? '1 link' : `${count} links`;
 }
 
+/**
+ * Where a common ancestor stands from each side: `1 link above bert v3, it is bert v1` when
+ * one side is itself the ancestor (the other came from it).
+ */
+export function commonAncestorDetail(
+  ancestor: LineageCommonAncestor,
+  labelA: string,
+  labelB: string,
+): string {
+  const from = (distance: number, label: string) =>
+    distance === 0 ? `it is ${label}` : `${linksText(distance)} above ${label}`;
+  return `${from(ancestor.distanceFromA, labelA)}, ${from(ancestor.distanceFromB, labelB)}`;
+}
+
 /** A walk's nodes grouped by depth, nearest first; nodes without a depth count as 1. */
 export function groupByDepth(
   nodes: LineageNodeInfo[],
