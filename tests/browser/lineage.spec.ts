@@ -250,7 +250,9 @@ test("compares two versions' lineage, opens a node from the drawing and exports 
   await expect(page.getByTestId('lineage-descendants').locator('li')).toHaveText([`${model} v2`]);
 });
 
-test('a large family folds into a cluster that expands when clicked', async ({ page }) => {
+test('a large family folds into a cluster that expands when clicked', async ({
+  page,
+}, testInfo) => {
   await start(page);
   const leaves = 230;
   const rows = Array.from({ length: leaves }, (_, i) => `leaf-${i},fine-tuned-from,root,`);
@@ -273,6 +275,8 @@ test('a large family folds into a cluster that expands when clicked', async ({ p
   await expect(graph).toHaveAttribute('data-drawn', '200');
   await expect(page.getByTestId('graph-hint')).toContainText('1 dashed cluster: click one');
 
+  await page.getByTestId('graph-hint').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('lineage-folded.png') });
   // 199 leaves side by side draw too small to aim at; the button does what a click does.
   await page.getByRole('button', { name: /^Expand \+\d+ more below root v1$/ }).click();
   await expect(graph).toHaveAttribute('data-drawn', String(leaves + 1));
