@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LineageGraphIndex } from '../../src/lib/lineage/graph-index';
 import type { LineageEdge, LineageSubgraph } from '../../src/lib/lineage/types';
 import { hierarchyLevels, toVisData, type LineageVisData } from '../../src/lib/lineage/vis-adapter';
+import { clusterKey, clusterNodeId } from '../../src/lib/lineage/vis-folding';
 import { randomDag, seededRandom } from './lineage-reference';
 
 /** Every drawn edge joins drawn nodes, and every subgraph node is drawn or folded once. */
@@ -124,5 +125,34 @@ describe('vis-network adapter', () => {
     const view = toVisData(subgraph, { maxNodes: 20, facts });
     expect(view.folded.sort()).toEqual(['model-0', 'model-1']);
     expectConsistent(view, subgraph);
+  });
+
+  it('folds families of one node into their frontier cluster, not one cluster each', () => {
+    // Many single-version models hanging from one base, as in a Hugging Face lineage import.
+    const index = fanGraph(300, 0);
+    const subgraph = index.neighbourhood('base', { maxNodes: 1000 });
+    const view = toVisData(subgraph, { maxNodes: 50, facts: (id) => ({ family: `model-${id}` }) });
+    expect(view.nodes).toHaveLength(50);
+    expect(view.folded).toEqual(['below:base']);
+    expectConsistent(view, subgraph);
+  });
+
+  it('expands the cluster a click names: its drawn id maps back to the key to expand', () => {
+    const index = fanGraph(10, 30);
+    const subgraph = index.neighbourhood('base', { maxNodes: 1000 });
+    const view = toVisData(subgraph, { maxNodes: 100 });
+    const cluster = view.nodes.find((node) => node.group === 'cluster')!;
+    expect(clusterKey('c9.7')).toBeNull();
+    const key = clusterKey(cluster.id)!;
+    expect(clusterNodeId(key)).toBe(cluster.id);
+    expect(view.folded).toContain(key);
+
+    const opened = toVisData(subgraph, { maxNodes: 100, expanded: new Set([key]) });
+    const drawn = new Set(opened.nodes.map((node) => node.id));
+    for (const member of cluster.members ?? []) expect(drawn.has(member)).toBe(true);
+    expect(drawn.has(cluster.id)).toBe(false);
+    // The other clusters stay folded: one click opens one family.
+    expect(opened.folded).toEqual(view.folded.filter((other) => other !== key));
+    expectConsistent(opened, subgraph);
   });
 });

@@ -19,6 +19,6 @@ export * from './prov';
 export * from './triples';
 export * from './hf-card-lineage';
 export * from './vis-adapter';
-export { clusterAnchor } from './vis-folding';
+export { clusterAnchor, clusterKey, clusterNodeId } from './vis-folding';
 export * from './subgraph-filter';
 export * from './svg-export';

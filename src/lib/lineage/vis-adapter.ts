@@ -14,7 +14,7 @@ import {
   type LineageRelation,
   type LineageSubgraph,
 } from './types';
-import { clusterAnchor, planFolding } from './vis-folding';
+import { clusterAnchor, clusterNodeId, planFolding } from './vis-folding';
 
 /** What the page knows about a node beyond the graph, for labels and hover text. */
 export interface LineageNodeFacts {
@@ -181,7 +181,7 @@ export function toVisData(
       continue;
     }
 
-    const clusterId = `cluster:${key}`;
+    const clusterId = clusterNodeId(key);
     representative.set(node.id, clusterId);
     const cluster = clusters.get(clusterId);
     if (!cluster) {

@@ -3,7 +3,8 @@
  *
  * Nodes are drawn nearest the centre first (the subgraph lists them in that order). Every
  * node left out folds into a cluster: the family its facts name when they name one (e.g.
- * its model), otherwise the nearest drawn node it hangs from, on its side of the centre:
+ * its model) and that family has more than one node left out, otherwise the nearest drawn
+ * node it hangs from, on its side of the centre:
  * `below:<id>` for descendants, `above:<id>` for ancestors. The number of nearest nodes is
  * the largest that keeps drawn nodes plus clusters within the budget.
  */
@@ -20,6 +21,16 @@ export interface FoldPlan {
 export function clusterAnchor(key: string): { side: 'above' | 'below'; anchor: string } | null {
   const match = /^(above|below):(.*)$/s.exec(key);
   return match ? { side: match[1] as 'above' | 'below', anchor: match[2] } : null;
+}
+
+/** The vis-network id a cluster is drawn under: `cluster:<key>`. */
+export function clusterNodeId(key: string): string {
+  return `cluster:${key}`;
+}
+
+/** The cluster key behind a drawn node id, or null for a node drawn as itself. */
+export function clusterKey(nodeId: string): string | null {
+  return nodeId.startsWith('cluster:') ? nodeId.slice('cluster:'.length) : null;
 }
 
 function adjacencyOf(subgraph: LineageSubgraph) {
@@ -53,6 +64,7 @@ export function planFolding(
 
   const clustersFor = (drawn: Set<string>): Map<string, string> => {
     const clusterOf = new Map<string, string>();
+    const frontierOf = new Map<string, string>();
     for (const [side, next] of [
       ['below', children],
       ['above', parents],
@@ -65,10 +77,21 @@ export function planFolding(
           if (owner.has(other)) continue;
           const hidden = !drawn.has(other);
           owner.set(other, hidden ? (owner.get(node) as string) : other);
-          if (hidden) clusterOf.set(other, familyOf(other) ?? `${side}:${owner.get(other)}`);
+          if (hidden) {
+            const frontier = `${side}:${owner.get(other)}`;
+            frontierOf.set(other, frontier);
+            clusterOf.set(other, familyOf(other) ?? frontier);
+          }
           queue.push(other);
         }
       }
+    }
+    // A family of one saves nothing as a cluster (a registry of many single-version models
+    // would fold into as many clusters as nodes), so it joins its frontier cluster instead.
+    const size = new Map<string, number>();
+    for (const key of clusterOf.values()) size.set(key, (size.get(key) ?? 0) + 1);
+    for (const [id, key] of clusterOf) {
+      if (size.get(key) === 1) clusterOf.set(id, frontierOf.get(id) as string);
     }
     return clusterOf;
   };
