@@ -1,6 +1,6 @@
 // `npm run bench`: the Node benchmarks (model-file headers, streamed hashing against
-// sha256sum, the lineage index, the MLflow import), then the in-browser suites, gathered in
-// bench/results.json.
+// sha256sum, the lineage index, the MLflow import, team sync), then the in-browser suites,
+// gathered in bench/results.json.
 // With `--suite NAME` only those browser suites run, and the Node benchmarks are skipped.
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -45,6 +45,10 @@ if (!onlySuites) {
 
   failed ||= runScript('mlflow.mjs').status !== 0;
   node.mlflow = await readJson(`${benchDir}mlflow-results.json`);
+
+  // Team sync: two Chromium profiles over y-webrtc, and reopening a large shared workspace.
+  failed ||= runScript('sync.mjs').status !== 0;
+  node.sync = await readJson(`${benchDir}sync-results.json`);
 }
 
 const browser = runScript('run.mjs', args);

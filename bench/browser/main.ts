@@ -56,4 +56,12 @@ async function runSelected(selected: string[]): Promise<BenchReport> {
   return { ok: Object.values(suites).every((outcome) => outcome.ok), environment, suites };
 }
 
-window.__benchResult = await runSelected(new URLSearchParams(location.search).getAll('suite'));
+const query = new URLSearchParams(location.search);
+// bench/sync.mjs drives pages in this mode itself, from Node; they run no suite.
+const syncPeer = query.get('sync-peer');
+if (syncPeer !== null) {
+  const { startSyncPeer } = await import('./sync-peer');
+  startSyncPeer(syncPeer);
+} else {
+  window.__benchResult = await runSelected(query.getAll('suite'));
+}
