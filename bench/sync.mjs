@@ -12,7 +12,7 @@
  *   node bench/sync.mjs                                   N = 10,000, M = 100,000
  *   node bench/sync.mjs --events 1000 --reopen-events 5000
  *   node bench/sync.mjs --reopen-events 0                 the converge measure only
- * node bench/sync.mjs --timeout 120                     seconds to wait for convergence (the default)
+ *   node bench/sync.mjs --timeout 120                     seconds to wait for convergence
  *
  * Known limit (December 2026): with more than about 300 events a side, the two data channels
  * open but the first sync message (a few hundred KB, cut into 16 KiB frames by
