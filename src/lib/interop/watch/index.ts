@@ -12,6 +12,7 @@ export {
   FolderWatcher,
 } from './folder-watcher';
 export type { NamingRule, ScanReport, WatchedStoreReport, WatchOptions } from './folder-watcher';
+export { RESCAN_MS, RescanService, type RescanHooks } from './rescan';
 export type WatchedFolder = WatchedFolderRow;
 
 export function openFolderWatcher(registry: Registry, options: WatchOptions = {}): FolderWatcher {
