@@ -6,10 +6,12 @@
 import {
   FolderWatcher,
   openFolderWatcher,
+  RESCAN_MS,
   RescanService,
   type ScanReport,
   type WatchedFolder,
 } from '$lib/interop/watch';
+import type { MlflowImportSummary } from '$lib/interop/mlflow';
 import { logger } from '$lib/logging/logger';
 import type { Registry } from '$lib/registry/api';
 import { errorMessage } from './form-errors';
@@ -19,6 +21,20 @@ import { notices } from './notices.svelte';
 const log = logger('watch');
 
 export type FolderView = WatchedFolder & { access: PermissionState };
+
+/**
+ * The rescan interval: five minutes, unless `localStorage['stemma.rescanMs']` asks for
+ * another (at least a second), so a user can rescan more often and a test need not wait.
+ */
+function rescanInterval(): number {
+  try {
+    const asked = Number(localStorage.getItem('stemma.rescanMs'));
+    if (Number.isFinite(asked) && asked >= 1000) return asked;
+  } catch {
+    // No storage (private mode): the default stands.
+  }
+  return RESCAN_MS;
+}
 
 /** What a report added, in a few words for a notice; null when it added nothing. */
 export function reportNews(report: ScanReport): string | null {
@@ -38,6 +54,11 @@ export class FolderWatchState {
   readonly supported = FolderWatcher.supported();
   folders = $state.raw<FolderView[]>([]);
   reports = $state.raw<Record<string, ScanReport>>({});
+  /**
+   * Each folder's last MLflow import: rescans that find nothing new must not hide what the
+   * last one imported.
+   */
+  imports = $state.raw<Record<string, { summary: MlflowImportSummary; at: number }>>({});
   scanning = $state<string | null>(null);
   #service: RescanService | null = null;
 
@@ -46,20 +67,27 @@ export class FolderWatchState {
     if (!this.supported) return () => {};
     this.stop();
     const watcher = openFolderWatcher(registry, { suggest: suggestFields });
-    this.#service = new RescanService(watcher, {
-      onScanning: (id) => (this.scanning = id),
-      onReport: (id, report) => {
-        this.reports = { ...this.reports, [id]: report };
-        const news = reportNews(report);
-        if (news) notices.success(news);
-        log.info('folder scanned', { folder: report.folder, news });
-        void this.refresh();
+    const service = new RescanService(
+      watcher,
+      {
+        onScanning: (id) => (this.scanning = id),
+        onReport: (id, report) => {
+          this.reports = { ...this.reports, [id]: report };
+          const summary = report.mlflow?.summary;
+          if (summary) this.imports = { ...this.imports, [id]: { summary, at: Date.now() } };
+          const news = reportNews(report);
+          if (news) notices.success(news);
+          log.info('folder scanned', { folder: report.folder, news });
+          void this.refresh();
+        },
+        onError: (id, error) => {
+          log.warn('timed rescan failed', { id, error: errorMessage(error) });
+          notices.error(error);
+        },
       },
-      onError: (id, error) => {
-        log.warn('timed rescan failed', { id, error: errorMessage(error) });
-        notices.error(error);
-      },
-    });
+      rescanInterval(),
+    );
+    this.#service = service;
     this.#service.start();
     void this.refresh();
     return () => this.stop();
