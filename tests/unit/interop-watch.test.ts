@@ -6,7 +6,6 @@
  * bytes is no new version, and a folder without read access is refused by name.
  */
 import { describe, expect, test } from 'vitest';
-import type { DirectoryHandleLike, FileHandleLike } from '../../src/lib/interop/watch/directory';
 import { FolderPermissionError, FolderWatcher } from '../../src/lib/interop/watch/folder-watcher';
 import { groupIntoVersions, checkRule } from '../../src/lib/interop/watch/naming';
 import { inspectFiles } from '../../src/lib/registry/formats';
@@ -15,63 +14,7 @@ import { WatchedFolderStore } from '../../src/lib/store/watched-folders';
 import { suggestFields } from '../../src/lib/ui/model-file-prefill';
 import { freshRegistry } from './support/registry';
 import { uniqueName } from './support/random';
-
-/** A folder in memory: paths to bytes, with a clock for modification times. */
-class MemoryFolder implements DirectoryHandleLike {
-  readonly kind = 'directory';
-  permission: PermissionState = 'granted';
-  private readonly files = new Map<string, File>();
-  private clock = 1_700_000_000_000;
-
-  constructor(readonly name: string) {}
-
-  write(path: string, bytes: Uint8Array<ArrayBuffer> | string) {
-    this.clock += 1000;
-    const name = path.split('/').pop()!;
-    this.files.set(path, new File([bytes], name, { lastModified: this.clock }));
-  }
-
-  delete(path: string) {
-    this.files.delete(path);
-  }
-
-  async *values(): AsyncIterable<FileHandleLike | DirectoryHandleLike> {
-    yield* this.entriesUnder('');
-  }
-
-  private *entriesUnder(prefix: string): Iterable<FileHandleLike | DirectoryHandleLike> {
-    const names = new Set<string>();
-    for (const path of this.files.keys()) {
-      if (!path.startsWith(prefix)) continue;
-      const [head, ...rest] = path.slice(prefix.length).split('/');
-      if (names.has(head)) continue;
-      names.add(head);
-      if (rest.length === 0) {
-        const file = this.files.get(path)!;
-        yield { kind: 'file', name: head, getFile: async () => file };
-      } else {
-        const under = `${prefix}${head}/`;
-        const entries = () => this.entriesUnder(under);
-        yield {
-          kind: 'directory',
-          name: head,
-          async *values() {
-            yield* entries();
-          },
-        };
-      }
-    }
-  }
-
-  async queryPermission() {
-    return this.permission;
-  }
-
-  async requestPermission() {
-    this.permission = 'granted';
-    return this.permission;
-  }
-}
+import { MemoryFolder } from './support/memory-folder';
 
 /** A small safetensors file: one tensor of `dtype`. */
 function safetensors(dtype: 'F32' | 'F16', values: number): Uint8Array<ArrayBuffer> {

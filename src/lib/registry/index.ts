@@ -46,4 +46,10 @@ export async function openEventRegistry(options: OpenOptions = {}): Promise<Even
   return new EventRegistry(log, identity, clock, lineage, identityDb);
 }
 export { RELATION_ENDS } from './lineage-validate';
+export {
+  RUN_POINTS_PER_METRIC,
+  RUN_POINTS_PER_RUN,
+  THINNING_RULE,
+  thinHistories,
+} from './run-metric-history';
 export { hlcTime } from '../store/hlc';

@@ -17,6 +17,7 @@ import type {
   CodeRef,
   DatasetFields,
   LineageRecordKind,
+  MetricPoint,
   ParamValue,
   RunFields,
 } from './types';
@@ -56,7 +57,13 @@ export interface RecordRunInput {
   id?: string;
   name?: string;
   params?: Record<string, ParamValue | number | boolean>;
+  /** Latest values; taken from the last point of each history when left out. */
   metrics?: Record<string, number>;
+  /**
+   * Whole curves, in step order: at most `RUN_POINTS_PER_METRIC` points per metric and
+   * `RUN_POINTS_PER_RUN` per run (`thinHistories` brings a longer one within the bound).
+   */
+  metricHistory?: Record<string, MetricPoint[]>;
   codeRef?: CodeRef;
   environment?: Record<string, string>;
   tags?: Record<string, string>;

@@ -10,6 +10,7 @@ import type {
   RecordRunInput,
 } from './lineage-types';
 import type { CodeFields, CodeRef, DatasetFields, RunFields } from './types';
+import { checkRunHistories } from './run-metric-history';
 import { checkKey, checkTags, checkText } from './validate';
 import {
   isLineageRelation,
@@ -133,6 +134,13 @@ export function checkRunFields(input: RecordRunInput): RunFields {
       metrics[checkKey(key, 'metric', 'metrics')] = value;
     }
     fields.metrics = metrics;
+  }
+  if (input.metricHistory !== undefined) {
+    fields.metricHistory = checkRunHistories(input.metricHistory);
+    // A run given only its curves still shows (and is searched by) its latest values.
+    fields.metrics ??= Object.fromEntries(
+      Object.entries(fields.metricHistory).map(([key, points]) => [key, points.at(-1)!.value]),
+    );
   }
   const codeRef = checkCodeRef(input.codeRef);
   if (codeRef) fields.codeRef = codeRef;

@@ -68,7 +68,10 @@ export interface DatasetFields extends LineageRecordMarks {
 /** What a training or evaluation run record holds besides its name. */
 export interface RunFields extends LineageRecordMarks {
   params?: Record<string, string>;
+  /** The latest value of each metric. */
   metrics?: Record<string, number>;
+  /** Each metric's curve in step order, bounded (see `run-metric-history.ts`). */
+  metricHistory?: Record<string, MetricPoint[]>;
   codeRef?: CodeRef;
   /** Library versions, hardware, image: anything needed to run it again. */
   environment?: Record<string, string>;

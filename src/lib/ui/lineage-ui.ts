@@ -13,7 +13,7 @@ import {
 } from '$lib/lineage';
 import type { Registry } from '$lib/registry/api';
 import { RELATION_ENDS } from '$lib/registry';
-import { versionHref } from './links';
+import { recordHref, versionHref } from './links';
 
 /** The lineage explorer, centred on `id` when given. */
 export function lineageHref(id?: string): ResolvedPathname {
@@ -21,13 +21,19 @@ export function lineageHref(id?: string): ResolvedPathname {
 }
 
 /**
- * Where a lineage node opens: a version's own page, or the explorer centred on a dataset,
- * run or code record (or on an id whose version has not arrived yet).
+ * Where a lineage node opens: a version's own page, a dataset's, run's or code record's own
+ * page, or the explorer centred on an id whose version or record has not arrived yet.
  */
 export async function nodeHref(registry: Registry, id: string): Promise<ResolvedPathname> {
   try {
     const version = await registry.getVersionById(id);
     return versionHref(version.modelName, version.number);
+  } catch {
+    // Not a version: a record, or an id still on its way from a peer.
+  }
+  try {
+    await registry.getLineageEntity(id);
+    return recordHref(id);
   } catch {
     return lineageHref(id);
   }

@@ -36,6 +36,11 @@ export function versionHref(name: string, number: number): ResolvedPathname {
   });
 }
 
+/** The page of a dataset, run or code record. */
+export function recordHref(id: string): ResolvedPathname {
+  return resolve('/records/[id]', { id: segment(id) });
+}
+
 export function compareHref(versionIds: string[]): ResolvedPathname {
   const search = new URLSearchParams(versionIds.map((id) => ['v', id]));
   return resolve(`/compare?${search}`);

@@ -22,6 +22,8 @@ export interface ApplyContext {
   added: ImportCounts;
   unchanged: number;
   updated: number;
+  /** Metric points of runs left out of their records by the history bound. */
+  thinnedPoints: number;
   experiments: Map<string, MlflowExperiment>;
   datasets: Map<string, MlflowDataset>;
   runs: Map<string, MlflowRun>;

@@ -2,6 +2,7 @@
  * Writes logged models as versions of `<experiment>/<model name>` models, oldest first, one
  * transaction per model, each linked to the run that produced it.
  */
+import { countPoints } from '$lib/registry/run-metric-history';
 import type { RegisterVersionInput } from '$lib/registry/types';
 import { link, tick, type ApplyContext } from './apply-context';
 import { ensureModel, fileRefs, versionsByTag } from './apply-models';
@@ -86,6 +87,8 @@ export async function applyLoggedModels(ctx: ApplyContext): Promise<Map<string, 
       for (const model of fresh) inputs.push(await versionInput(ctx, name, model));
       const created = inputs.length > 0 ? await ctx.registry.registerVersions(inputs) : [];
       ctx.added.loggedModels += created.length;
+      // An MLflow 3 model's own metrics live on its version; a run's are counted on the run.
+      for (const model of fresh) ctx.added.metricPoints += countPoints(model.metrics);
       ctx.unchanged += models.length - fresh.length;
       const isNew = new Set(created.map((version) => version.id));
       for (const [index, model] of fresh.entries()) known.set(model.key, created[index]);

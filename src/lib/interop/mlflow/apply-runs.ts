@@ -4,6 +4,7 @@
  * newer copy of the store is brought up to date, a missing one is recorded.
  */
 import type { LineageEntity } from '$lib/registry/lineage-types';
+import { countPoints } from '$lib/registry/run-metric-history';
 import { link, stableJson, tick, type ApplyContext } from './apply-context';
 import { issueOf } from './errors';
 import { datasetRecord, datasetRecordId, inputRelation, runRecord, runRecordId } from './mapping';
@@ -52,15 +53,21 @@ export async function applyRuns(ctx: ApplyContext): Promise<void> {
     const id = runRecordId(run.id);
     try {
       const input = runRecord(run, ctx.experiments.get(run.experimentId), ctx.issues);
+      // What the record keeps, not what the store held: long curves are thinned.
+      const kept = countPoints(input.metricHistory);
+      ctx.thinnedPoints += countPoints(run.metrics) - kept;
       const current = await existing(ctx, id);
       if (!current) {
         await ctx.registry.recordRun(input);
         ctx.added.runs++;
         ctx.added.params += Object.keys(run.params).length;
-        ctx.added.metricPoints += Object.values(run.metrics).reduce((n, p) => n + p.length, 0);
+        ctx.added.metricPoints += kept;
       } else if (differs(current, input, input.name)) {
         await ctx.registry.recordRun(input);
         ctx.updated++;
+        // A record from before histories were kept gains its curves now.
+        const before = current.kind === 'run' ? countPoints(current.fields.metricHistory) : 0;
+        ctx.added.metricPoints += Math.max(0, kept - before);
       } else {
         ctx.unchanged++;
       }

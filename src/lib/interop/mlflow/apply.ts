@@ -44,6 +44,7 @@ export interface ApplyResult {
   added: ImportCounts;
   unchanged: number;
   updated: number;
+  thinnedPoints: number;
   models: string[];
 }
 
@@ -61,6 +62,7 @@ export async function applyStore(
     added: emptyCounts(),
     unchanged: 0,
     updated: 0,
+    thinnedPoints: 0,
     experiments: new Map(store.experiments.map((experiment) => [experiment.id, experiment])),
     datasets: new Map(store.datasets.map((dataset) => [dataset.key, dataset])),
     runs: new Map(store.runs.map((run) => [run.id, run])),
@@ -78,6 +80,7 @@ export async function applyStore(
     added: ctx.added,
     unchanged: ctx.unchanged,
     updated: ctx.updated,
+    thinnedPoints: ctx.thinnedPoints,
     models: [...ctx.models].sort(),
   };
 }

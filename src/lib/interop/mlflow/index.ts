@@ -94,6 +94,7 @@ export async function importMlflow(
     added: emptyCounts(),
     unchanged: 0,
     updated: 0,
+    metricPointsThinned: 0,
     issues,
     models: [],
     tookMs: 0,
@@ -105,6 +106,7 @@ export async function importMlflow(
     addCounts(summary.added, result.added);
     summary.unchanged += result.unchanged;
     summary.updated += result.updated;
+    summary.metricPointsThinned += result.thinnedPoints;
     for (const name of result.models) models.add(name);
   }
   summary.models = [...models].sort();

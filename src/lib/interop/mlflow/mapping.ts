@@ -1,9 +1,10 @@
 /**
  * How MLflow things become Stemma things, as pure functions (the writes are in `apply-*.ts`).
  *
- * - A run becomes a run record with the id `mlflow-run-<run id>`: its params, the latest value
- *   of each metric, the git commit and source as its code, and its run info and tags as its
- *   environment. A dataset input becomes a dataset record `mlflow-dataset-<digest>:<name>`
+ * - A run becomes a run record with the id `mlflow-run-<run id>`: its params, each metric's
+ *   latest value and whole history (steps, values, timestamps; a very long one thinned by the
+ *   rule in `$lib/registry/run-metric-history`, with a warning), the git commit and source as
+ *   its code, and its run info and tags as its environment. A dataset input becomes a dataset record `mlflow-dataset-<digest>:<name>`
  *   linked to the run (`trained-on`, or `evaluated-on` for an eval/test context).
  * - A logged model becomes a version of the Stemma model `<experiment>/<model name>`, in the
  *   order the models were logged, carrying its run's params and whole metric histories (so
@@ -20,6 +21,7 @@
  *   store again adds nothing, and a newer copy adds only what is new.
  */
 import type { RecordDatasetInput, RecordRunInput } from '$lib/registry/lineage-types';
+import { countPoints, thinHistories, THINNING_RULE } from '$lib/registry/run-metric-history';
 import type { CodeRef, DatasetRef, MetricPoint } from '$lib/registry/types';
 import { isEvaluation } from './datasets';
 import { UnsupportedValueError } from './errors';
@@ -101,6 +103,23 @@ export function latest(metrics: MetricHistory): Record<string, number> {
   return out;
 }
 
+/** A run's metric histories within the run record's bound; a warning says what was thinned. */
+export function runHistory(run: MlflowRun, issues: ImportIssue[]): MetricHistory {
+  const { histories, dropped } = thinHistories(run.metrics);
+  if (dropped > 0) {
+    const total = countPoints(run.metrics);
+    issues.push(
+      new UnsupportedValueError(
+        run.origin,
+        `Run "${run.name || run.id}" has ${total} metric points; its record keeps ` +
+          `${total - dropped} (${THINNING_RULE}). Versions registered from the run keep ` +
+          'every point',
+      ).toIssue('warning'),
+    );
+  }
+  return histories;
+}
+
 export function codeOf(run: MlflowRun): CodeRef | undefined {
   const ref: CodeRef = {};
   const repository = run.tags['mlflow.source.git.repoURL'] ?? run.tags['mlflow.gitRepoURL'];
@@ -139,6 +158,8 @@ export function runRecord(
     metrics: latest(run.metrics),
     environment,
   };
+  const history = runHistory(run, issues);
+  if (Object.keys(history).length > 0) input.metricHistory = history;
   const code = codeOf(run);
   if (code) input.codeRef = code;
   return input;

@@ -152,6 +152,11 @@ export interface MlflowImportSummary {
   unchanged: number;
   /** Records an earlier import wrote and this one brought up to date. */
   updated: number;
+  /**
+   * Metric points of runs that their run records do not keep (a curve longer than the bound
+   * in `$lib/registry/run-metric-history` is thinned); 0 when every point was kept.
+   */
+  metricPointsThinned: number;
   issues: ImportIssue[];
   /** Stemma model names touched, for links. */
   models: string[];

@@ -31,9 +31,10 @@ function hidden(name: string): boolean {
 
 /**
  * Every file below `root`, depth first, in name order so scans are repeatable; stops after
- * `limit` files so a mistaken pick (a home folder) cannot run for ever.
+ * `limit` files so a mistaken pick (a home folder) cannot run for ever. The limit leaves room
+ * for an `mlruns/` store, where every run holds a dozen small files or more.
  */
-export async function listFiles(root: DirectoryHandleLike, limit = 10_000): Promise<ScannedFile[]> {
+export async function listFiles(root: DirectoryHandleLike, limit = 50_000): Promise<ScannedFile[]> {
   const found: ScannedFile[] = [];
   const walk = async (folder: DirectoryHandleLike, prefix: string) => {
     const children: (FileHandleLike | DirectoryHandleLike)[] = [];

@@ -4,7 +4,9 @@
  * every scan registers what is new or changed as versions of models named by the folder's
  * rule, with the metadata the files' headers state. A model's new version whose files
  * suggest how it relates to the version before (quantized, fine-tuned, adapter) gets that
- * link, noted as suggested, for the user to keep or remove.
+ * link, noted as suggested, for the user to keep or remove. A folder that is an MLflow file
+ * store (`mlruns/`), or holds one at its top level, has that store imported instead (see
+ * `mlflow-store.ts`); model files beside it are registered as above.
  *
  * @example
  *   const watcher = new FolderWatcher(registry, new WatchedFolderStore());
@@ -19,10 +21,11 @@ import type { FileRef, ModelVersion } from '../../registry/types';
 import type { WatchedFolderRow, WatchedFolderStore } from '../../store/watched-folders';
 import { skippedItem, type SkippedItem } from '../triples/report';
 import { listFiles, readPermission, type DirectoryHandleLike, type ScannedFile } from './directory';
+import { importWatchedStore, seenPart, splitStore, type WatchedStoreReport } from './mlflow-store';
 import { checkRule, groupIntoVersions, type NamingRule, type VersionGroup } from './naming';
 import { diffScan } from './scan-diff';
 
-export type { NamingRule };
+export type { NamingRule, WatchedStoreReport };
 
 /** Read access to a watched folder was not granted (after a restart, it must be asked for). */
 export class FolderPermissionError extends StemmaError {
@@ -70,6 +73,8 @@ export interface ScanReport {
   skipped: SkippedItem[];
   /** Links added from what the files suggest. */
   suggestedLinks: number;
+  /** The MLflow store in the folder and what importing it added; null when there is none. */
+  mlflow: WatchedStoreReport | null;
 }
 
 interface PickerWindow {
@@ -156,7 +161,8 @@ export class FolderWatcher {
     const state = await readPermission(handle);
     if (state !== 'granted') throw new FolderPermissionError(row.name, state);
 
-    const diff = diffScan(row.seen, await listFiles(handle));
+    const split = splitStore(await listFiles(handle));
+    const diff = diffScan(seenPart(row.seen, split.root, false), split.rest);
     const report: ScanReport = {
       folder: row.name,
       registered: [],
@@ -164,9 +170,24 @@ export class FolderWatcher {
       removed: diff.removed,
       skipped: [],
       suggestedLinks: 0,
+      mlflow: null,
     };
-    const seen = { ...row.seen };
+    const seen = seenPart(row.seen, split.root, false);
     for (const path of diff.removed) delete seen[path];
+    if (split.root !== null) {
+      try {
+        const store = await importWatchedStore(
+          this.registry,
+          split.root,
+          split.store,
+          seenPart(row.seen, split.root, true),
+        );
+        report.mlflow = store.report;
+        Object.assign(seen, store.seen);
+      } catch (error) {
+        report.skipped.push(skippedItem(split.root || row.name, null, error));
+      }
+    }
 
     // A touched file whose bytes are the same (copied back, re-saved) is no new version.
     const hashes = new Map<string, FileRef>();

@@ -11,7 +11,8 @@ export {
   FolderPickerUnsupportedError,
   FolderWatcher,
 } from './folder-watcher';
-export type { NamingRule, ScanReport, WatchOptions } from './folder-watcher';
+export type { NamingRule, ScanReport, WatchedStoreReport, WatchOptions } from './folder-watcher';
+export { RESCAN_MS, RescanService, type RescanHooks } from './rescan';
 export type WatchedFolder = WatchedFolderRow;
 
 export function openFolderWatcher(registry: Registry, options: WatchOptions = {}): FolderWatcher {
