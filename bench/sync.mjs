@@ -14,11 +14,6 @@
  *   node bench/sync.mjs --reopen-events 0                 the converge measure only
  *   node bench/sync.mjs --timeout 120                     seconds to wait for convergence
  *
- * Known limit (December 2026): with more than about 300 events a side, the two data channels
- * open but the first sync message (a few hundred KB, cut into 16 KiB frames by
- * src/lib/sync/chunking.ts) never arrives whole, and nothing syncs; the converge measure then
- * reports `ok: false` with what each peer last saw, after --timeout.
- *
  * Needs the app built (`npm run build`, as `npm run bench` does); builds the bench page into
  * bench/dist itself, as run.mjs does. Writes bench/sync-results.json and prints it.
  */

@@ -82,6 +82,8 @@ test('two browsers join by invite, see each other, merge after working apart', a
   const errors: string[] = [];
   const link = await share(page, { signaling: signaling.url });
   expect(link).toContain('/join#ws=');
+  // Over 256 KiB in one event: the first sync message must be cut into frames to arrive.
+  await createModel(page, 'big/notes', { description: 'Training notes. '.repeat(40_000) });
 
   const bo = await join(await openProfile(), link, 'Bo');
   bo.on('pageerror', (error) => errors.push(error.message));
@@ -94,6 +96,7 @@ test('two browsers join by invite, see each other, merge after working apart', a
   await expect(boRow).toContainText('online');
   await expect(boRow).toContainText('/team');
   await giveRole(page, 'Bo', 'maintainer');
+  await expectModel(bo, 'big/notes');
 
   await createModel(bo, 'shared/bert');
   await expectModel(page, 'shared/bert');
@@ -245,8 +248,7 @@ test('through a relay: peers sync, and forged or stranger events are refused', a
       mallory,
     );
     hostile.events.set(stranger.id, stranger as unknown as Record<string, unknown>);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    hostile.provider.destroy();
+    // The hostile peer stays online until the owner has seen both.
 
     await page.goto('/team');
     await expect(page.getByTestId('refused-count')).toContainText('2 events were refused');
@@ -255,6 +257,7 @@ test('through a relay: peers sync, and forged or stranger events are refused', a
     expect(await modelNames(page)).not.toContain('forged/model');
     expect(await modelNames(page)).not.toContain('stranger/model');
     expect(await modelNames(bo)).not.toContain('stranger/model');
+    hostile.provider.destroy();
 
     await page.goto('/team');
     await page.getByTestId('verify-log').click();

@@ -46,7 +46,10 @@ export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>)
 }
 
 interface RoomInternals {
-  room: { webrtcConns: Map<string, { peer: PeerLike }>; bcConns: Set<string> } | null;
+  room: {
+    webrtcConns: Map<string, { peer: PeerLike; connected: boolean }>;
+    bcConns: Set<string>;
+  } | null;
 }
 
 export class SyncTransport {
@@ -77,7 +80,9 @@ export class SyncTransport {
       for (const id of added) {
         const conn = conns?.get(id);
         // Every connection is cut into small frames; its side channel carries file transfers.
-        if (conn) transfers?.attach(id, chunkPeer(conn.peer));
+        if (!conn) continue;
+        const side = chunkPeer(conn.peer);
+        transfers?.attach(id, side);
       }
       for (const id of removed) transfers?.detach(id);
       this.refresh();
@@ -109,7 +114,9 @@ export class SyncTransport {
   /** Peers reached: WebRTC connections, other tabs, and the relay when it synced. */
   peerCount(): number {
     const room = (this.webrtc as unknown as RoomInternals).room;
-    const direct = (room?.webrtcConns.size ?? 0) + (room?.bcConns.size ?? 0);
+    // A connection counts once its data channel is open, not while it is being negotiated.
+    const open = [...(room?.webrtcConns.values() ?? [])].filter((conn) => conn.connected);
+    const direct = open.length + (room?.bcConns.size ?? 0);
     return direct + (this.relay?.synced ? 1 : 0);
   }
 

@@ -66,6 +66,25 @@ export interface WorkspaceSyncOptions {
 /** The origin of updates this browser makes itself. */
 export const LOCAL_ORIGIN = Symbol('stemma-local');
 const INVALID_KEY = 'sync:invalid';
+/** Signatures checked at once: enough to keep WebCrypto busy, few enough to bound memory. */
+const VERIFY_BATCH = 256;
+
+/** Verifies entries a batch at a time, in parallel within a batch; never throws. */
+async function verifyMany(keys: string[], valueOf: (key: string) => unknown) {
+  const out: { event: SyncEvent | null; error: unknown }[] = [];
+  for (let start = 0; start < keys.length; start += VERIFY_BATCH) {
+    const batch = keys.slice(start, start + VERIFY_BATCH).map((key) => {
+      const value = valueOf(key);
+      if (value === undefined) return { event: null, error: null };
+      return verifySyncEvent(value).then(
+        (event) => ({ event, error: null }),
+        (error: unknown) => ({ event: null, error }),
+      );
+    });
+    out.push(...(await Promise.all(batch)));
+  }
+  return out;
+}
 
 function strip(event: SyncEvent): SyncEvent {
   const { id, hlc, actor, type, entity, payload, sig } = event;
@@ -226,12 +245,19 @@ export class WorkspaceSync {
     const fresh: SyncEvent[] = [];
     const restore: SyncEvent[] = [];
     let invalidChanged = false;
-    for (const key of keys) {
+    // What we hold of these keys, in one read; then the signatures, many at a time (each is a
+    // WebCrypto call off the main thread, so awaiting them one by one would idle).
+    const rows = await this.db.events.bulkGet(keys.filter((key) => !this.team.has(key)));
+    const held = new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
+    const checked = await verifyMany(keys, (key) => this.events.get(key));
+    for (const [index, key] of keys.entries()) {
       const value = this.events.get(key);
-      const known = this.team.get(key) ?? (await this.db.events.get(key));
+      const known = this.team.get(key) ?? held.get(key);
+      const outcome = checked[index];
       try {
         if (value === undefined) throw new Error('deleted');
-        const event = await verifySyncEvent(value);
+        if (outcome.error !== null) throw outcome.error;
+        const event = outcome.event!;
         if (event.id !== key) throw new Error(`it is stored under another id (${key})`);
         fresh.push(event);
         if (this.invalid.delete(key)) invalidChanged = true;
