@@ -237,4 +237,8 @@ test('a quantised copy registered next shows its tensor changes and a suggested 
   await expect(suggestion.getByTestId('relation-recorded')).toBeVisible();
   await page.goto(`/models/tiny-lm/versions/2`);
   await expect(page.getByTestId('lineage-edges')).toContainText('quantized from');
+  // The version page shows the same changes against the version before it.
+  const changes = page.getByTestId('changes-since-previous');
+  await expect(changes).toContainText('Changes since v1');
+  await expect(changes).toContainText('Recorded in the lineage');
 });

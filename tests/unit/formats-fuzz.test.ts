@@ -61,7 +61,7 @@ const torchZip = zip([
 ]);
 
 const bases: [name: string, bytes: Uint8Array, runs: number][] = [
-  ['safetensors', fixture('hf_safetensors_samples_overall.safetensors'), 400],
+  ['safetensors', fixture('hf_safetensors_samples_overall.safetensors'), 2000],
   [
     'gguf',
     gguf({
@@ -81,16 +81,16 @@ const bases: [name: string, bytes: Uint8Array, runs: number][] = [
       tensors: [{ name: 'w', dims: [32n, 2n], type: 2, offset: 0n }],
       dataBytes: 36,
     }),
-    400,
+    2000,
   ],
-  ['onnx', fixture('onnx_pytorch_operator_conv.onnx'), 300],
-  ['pickle', callingPickle('os', 'system', 'echo hi'), 300],
-  ['pytorch-zip', torchZip, 300],
-  ['keras', fixture('flownet_ann_final_model.keras'), 150],
-  ['tfjs', fixture('tiny_face_detector_model-weights_manifest.json'), 200],
-  ['mlmodel', fixture('MLmodel'), 200],
-  ['joblib', fixture('loan_payback_hgbt_best_model.joblib').subarray(0, 20_000), 150],
-  ['keras-h5', kerasH5({ class_name: 'Sequential', config: { layers: [] } }), 400],
+  ['onnx', fixture('onnx_pytorch_operator_conv.onnx'), 2000],
+  ['pickle', callingPickle('os', 'system', 'echo hi'), 2000],
+  ['pytorch-zip', torchZip, 2000],
+  ['keras', fixture('flownet_ann_final_model.keras'), 1000],
+  ['tfjs', fixture('tiny_face_detector_model-weights_manifest.json'), 2000],
+  ['mlmodel', fixture('MLmodel'), 2000],
+  ['joblib', fixture('loan_payback_hgbt_best_model.joblib').subarray(0, 20_000), 1000],
+  ['keras-h5', kerasH5({ class_name: 'Sequential', config: { layers: [] } }), 2000],
 ];
 
 const PICKLE_FORMATS = new Set(['pickle', 'pytorch-zip', 'pytorch-legacy']);
