@@ -159,6 +159,10 @@ test('a wrong password finds no one and raises nothing; a viewer cannot write', 
   const errors: string[] = [];
   wrong.on('pageerror', (error) => errors.push(error.message));
   await start(wrong, 'Eve');
+  // A cut link says what is wrong with it and joins nothing.
+  await wrong.goto('/join#ws=0123abcd&key=x');
+  await wrong.getByTestId('join').click();
+  await expect(wrong.getByTestId('join-error')).toContainText('shorter than 128 bits');
   await wrong.goto(link.replace(/key=[^&]+/, 'key=not-the-right-password-at-all'));
   await wrong.getByTestId('join').click();
   await expect(wrong.getByTestId('connection-state')).toContainText('Cannot join', {
