@@ -31,6 +31,10 @@ export interface TransportSettings {
   joinTimeoutMs?: number;
 }
 
+/** A connection not open after this long is closed and negotiated again. */
+const STALL_MS = 8_000;
+const STALL_CHECK_MS = 2_000;
+
 export type TransportState = 'connecting' | 'connected' | 'no-peers' | 'stopped';
 
 export const STATE_TEXT: Record<TransportState, string> = {
@@ -47,7 +51,7 @@ export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>)
 
 interface RoomInternals {
   room: {
-    webrtcConns: Map<string, { peer: PeerLike; connected: boolean }>;
+    webrtcConns: Map<string, { peer: PeerLike & { destroy(): void }; connected: boolean }>;
     bcConns: Set<string>;
   } | null;
 }
@@ -59,6 +63,9 @@ export class SyncTransport {
   private readonly relay: WebsocketProvider | null;
   private readonly listeners = new Set<(state: TransportState) => void>();
   private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  /** When each WebRTC connection was first seen, to notice ones that never open. */
+  private readonly seenAt = new Map<string, number>();
 
   private constructor(
     sync: WorkspaceSync,
@@ -75,16 +82,17 @@ export class SyncTransport {
       awareness: this.presence.awareness,
       peerOpts: { config: { iceServers: settings.iceServers } },
     });
+    // The provider opens its room once the password's key is derived; its own callback runs
+    // first, so the room exists here, before any connection can be made.
+    void (this.webrtc as unknown as { key: PromiseLike<unknown> }).key.then(() =>
+      this.frameConnections(transfers),
+    );
     this.webrtc.on('peers', ({ added, removed }: { added: string[]; removed: string[] }) => {
-      const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
-      for (const id of added) {
-        const conn = conns?.get(id);
-        // Every connection is cut into small frames; its side channel carries file transfers.
-        if (!conn) continue;
-        const side = chunkPeer(conn.peer);
-        transfers?.attach(id, side);
+      for (const id of added) this.seenAt.set(id, Date.now());
+      for (const id of removed) {
+        this.seenAt.delete(id);
+        transfers?.detach(id);
       }
-      for (const id of removed) transfers?.detach(id);
       this.refresh();
     });
     this.webrtc.on('synced', () => this.refresh());
@@ -98,6 +106,7 @@ export class SyncTransport {
     this.timer = setTimeout(() => {
       if (this.state === 'connecting') this.set('no-peers');
     }, settings.joinTimeoutMs ?? 10_000);
+    this.watchdog = setInterval(() => this.dropStalled(), STALL_CHECK_MS);
   }
 
   static async start(
@@ -109,6 +118,47 @@ export class SyncTransport {
   ): Promise<SyncTransport> {
     const room = await roomName(invite);
     return new SyncTransport(sync, room, invite, settings, displayName, transfers);
+  }
+
+  /**
+   * Cuts every connection of the room into small frames from the moment it is created, and
+   * gives its side channel to file transfers. Hooking the room's map of connections, rather
+   * than the 'peers' event, also catches the connection y-webrtc makes anew for a peer it
+   * already knows (offer glare), which emits no event; an unframed connection on one end
+   * would garble everything the other end sends.
+   */
+  private frameConnections(transfers: FileTransfers | null) {
+    const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
+    if (!conns) return;
+    const frame = (id: string, conn: { peer: PeerLike }) => {
+      const side = chunkPeer(conn.peer);
+      transfers?.detach(id);
+      transfers?.attach(id, side);
+    };
+    for (const [id, conn] of conns) frame(id, conn);
+    const set = conns.set.bind(conns);
+    conns.set = (id, conn) => {
+      frame(id, conn);
+      return set(id, conn);
+    };
+  }
+
+  /**
+   * Closes connections that never opened. When two peers announce themselves at the same
+   * instant, y-webrtc's offer glare can leave one side waiting on a connection that will not
+   * open, and nothing retries; closing it makes y-webrtc announce again and start afresh.
+   */
+  private dropStalled() {
+    const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
+    const now = Date.now();
+    for (const [id, conn] of conns ?? []) {
+      const since = this.seenAt.get(id) ?? now;
+      if (!this.seenAt.has(id)) this.seenAt.set(id, now);
+      if (conn.connected || now - since < STALL_MS) continue;
+      log.info('closing a WebRTC connection that never opened', { peer: id });
+      this.seenAt.delete(id);
+      conn.peer.destroy();
+    }
   }
 
   /** Peers reached: WebRTC connections, other tabs, and the relay when it synced. */
@@ -140,6 +190,7 @@ export class SyncTransport {
 
   stop() {
     clearTimeout(this.timer);
+    clearInterval(this.watchdog);
     this.set('stopped');
     this.relay?.destroy();
     this.webrtc.destroy();
