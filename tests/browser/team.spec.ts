@@ -254,8 +254,11 @@ test('through a relay: peers sync, and forged or stranger events are refused', a
     hostile.events.set(stranger.id, stranger as unknown as Record<string, unknown>);
     // The hostile peer stays online until the owner has seen both.
 
+    // The page reloads the app: the second entry may come back from the relay, not storage.
     await page.goto('/team');
-    await expect(page.getByTestId('refused-count')).toContainText('2 events were refused');
+    await expect(page.getByTestId('refused-count')).toContainText('2 events were refused', {
+      timeout: 15_000,
+    });
     await expect(page.getByTestId('refused')).toContainText('not a member');
     await expect(page.getByTestId('refused')).toContainText('model.created');
     expect(await modelNames(page)).not.toContain('forged/model');
