@@ -4,7 +4,8 @@
  * - A run becomes a run record with the id `mlflow-run-<run id>`: its params, each metric's
  *   latest value and whole history (steps, values, timestamps; a very long one thinned by the
  *   rule in `$lib/registry/run-metric-history`, with a warning), the git commit and source as
- *   its code, and its run info and tags as its environment. A dataset input becomes a dataset record `mlflow-dataset-<digest>:<name>`
+ *   its code, and its run info and tags as its environment. A dataset input becomes a dataset
+ *   record `mlflow-dataset-<digest>:<name>`
  *   linked to the run (`trained-on`, or `evaluated-on` for an eval/test context).
  * - A logged model becomes a version of the Stemma model `<experiment>/<model name>`, in the
  *   order the models were logged, carrying its run's params and whole metric histories (so

@@ -5,7 +5,8 @@
  * while the rest go in, and a triple already in the lineage adds nothing.
  *
  * @example
- *   const report = await importLineageTriples(registry, await file.text(), { fileName: file.name });
+ *   const text = await file.text();
+ *   const report = await importLineageTriples(registry, text, { fileName: file.name });
  */
 import type { Registry } from '../../registry/api';
 import type { AddLineageEdgeInput } from '../../registry/lineage-types';
