@@ -22,6 +22,7 @@ export type { RefusedEvent } from './refused';
 import { Chain, HEAD_KEY, type ChainHead } from './chain';
 import { compactDoc, loadDoc, STORAGE_ORIGIN, storeUpdates } from './doc-store';
 import { NotAllowedError } from './errors';
+import { sortEntries, strip } from './entries';
 import { listRefused, type RefusedEvent } from './refused';
 import {
   isTeamEvent,
@@ -32,7 +33,6 @@ import {
   type TeamEvent,
   type TeamEventType,
   type TeamPayloads,
-  verifySyncEvent,
 } from './team-events';
 import { type StemmaEvent } from '../store/event';
 import { HybridClock } from '../store/hlc';
@@ -66,30 +66,6 @@ export interface WorkspaceSyncOptions {
 /** The origin of updates this browser makes itself. */
 export const LOCAL_ORIGIN = Symbol('stemma-local');
 const INVALID_KEY = 'sync:invalid';
-/** Signatures checked at once: enough to keep WebCrypto busy, few enough to bound memory. */
-const VERIFY_BATCH = 256;
-
-/** Verifies entries a batch at a time, in parallel within a batch; never throws. */
-async function verifyMany(keys: string[], valueOf: (key: string) => unknown) {
-  const out: { event: SyncEvent | null; error: unknown }[] = [];
-  for (let start = 0; start < keys.length; start += VERIFY_BATCH) {
-    const batch = keys.slice(start, start + VERIFY_BATCH).map((key) => {
-      const value = valueOf(key);
-      if (value === undefined) return { event: null, error: null };
-      return verifySyncEvent(value).then(
-        (event) => ({ event, error: null }),
-        (error: unknown) => ({ event: null, error }),
-      );
-    });
-    out.push(...(await Promise.all(batch)));
-  }
-  return out;
-}
-
-function strip(event: SyncEvent): SyncEvent {
-  const { id, hlc, actor, type, entity, payload, sig } = event;
-  return { id, hlc, actor, type, entity, payload, sig } as SyncEvent;
-}
 
 export class WorkspaceSync {
   readonly doc = new Y.Doc();
@@ -242,41 +218,12 @@ export class WorkspaceSync {
     const updates = this.pendingUpdates;
     this.pendingUpdates = [];
 
-    const fresh: SyncEvent[] = [];
-    const restore: SyncEvent[] = [];
-    let invalidChanged = false;
-    // What we hold of these keys, in one read; then the signatures, many at a time (each is a
-    // WebCrypto call off the main thread, so awaiting them one by one would idle).
-    const rows = await this.db.events.bulkGet(keys.filter((key) => !this.team.has(key)));
-    const held = new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
-    const checked = await verifyMany(keys, (key) => this.events.get(key));
-    for (const [index, key] of keys.entries()) {
-      const value = this.events.get(key);
-      const known = this.team.get(key) ?? held.get(key);
-      const outcome = checked[index];
-      try {
-        if (value === undefined) throw new Error('deleted');
-        if (outcome.error !== null) throw outcome.error;
-        const event = outcome.event!;
-        if (event.id !== key) throw new Error(`it is stored under another id (${key})`);
-        fresh.push(event);
-        if (this.invalid.delete(key)) invalidChanged = true;
-      } catch (error) {
-        // Grow-only: a deletion or an overwrite by a peer never takes away what we hold.
-        const copy = known && strip(known as SyncEvent);
-        const sound =
-          copy &&
-          (await verifySyncEvent(copy).then(
-            () => true,
-            () => false,
-          ));
-        if (copy && sound) restore.push(copy);
-        else if (value !== undefined) {
-          this.invalid.set(key, error instanceof Error ? error.message : String(error));
-          invalidChanged = true;
-        }
-      }
-    }
+    const { fresh, restore, invalidChanged } = await sortEntries(keys, {
+      events: this.events,
+      team: this.team,
+      db: this.db,
+      invalid: this.invalid,
+    });
     if (restore.length) this.publish(restore);
 
     const newTeam = fresh.filter(isTeamEvent).filter((event) => !this.team.has(event.id));

@@ -1,0 +1,87 @@
+/**
+ * The first step of each sync round: sorting the document entries that changed into events
+ * that verify (and count, once judged), copies to restore (a peer deleted or overwrote an
+ * entry this browser holds a sound copy of: the set is grow-only), and entries that are
+ * forged or malformed, kept with the reason.
+ */
+import type * as Y from 'yjs';
+import { type SyncEvent, type TeamEvent, verifySyncEvent } from './team-events';
+import type { WorkspaceDb } from '../store/schema';
+
+/** Signatures checked at once: enough to keep WebCrypto busy, few enough to bound memory. */
+const VERIFY_BATCH = 256;
+
+/** An event as signed, without any fields a store row adds. */
+export function strip(event: SyncEvent): SyncEvent {
+  const { id, hlc, actor, type, entity, payload, sig } = event;
+  return { id, hlc, actor, type, entity, payload, sig } as SyncEvent;
+}
+
+/** Verifies entries a batch at a time, in parallel within a batch; never throws. */
+async function verifyMany(keys: string[], valueOf: (key: string) => unknown) {
+  const out: { event: SyncEvent | null; error: unknown }[] = [];
+  for (let start = 0; start < keys.length; start += VERIFY_BATCH) {
+    const batch = keys.slice(start, start + VERIFY_BATCH).map((key) => {
+      const value = valueOf(key);
+      if (value === undefined) return { event: null, error: null };
+      return verifySyncEvent(value).then(
+        (event) => ({ event, error: null }),
+        (error: unknown) => ({ event: null, error }),
+      );
+    });
+    out.push(...(await Promise.all(batch)));
+  }
+  return out;
+}
+
+export interface EntrySources {
+  events: Y.Map<unknown>;
+  /** Verified team events held in memory. */
+  team: ReadonlyMap<string, TeamEvent>;
+  db: WorkspaceDb;
+  /** Entries known to be invalid, with why; updated in place. */
+  invalid: Map<string, string>;
+}
+
+/**
+ * Sorts the changed `keys`. What this browser holds of them is read in one query, and the
+ * signatures are checked many at a time (each is a WebCrypto call off the main thread, so
+ * awaiting them one by one would leave it idle).
+ */
+export async function sortEntries(keys: string[], sources: EntrySources) {
+  const { events, team, db, invalid } = sources;
+  const fresh: SyncEvent[] = [];
+  const restore: SyncEvent[] = [];
+  let invalidChanged = false;
+  const rows = await db.events.bulkGet(keys.filter((key) => !team.has(key)));
+  const held = new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
+  const checked = await verifyMany(keys, (key) => events.get(key));
+  for (const [index, key] of keys.entries()) {
+    const value = events.get(key);
+    const known = team.get(key) ?? held.get(key);
+    const outcome = checked[index];
+    try {
+      if (value === undefined) throw new Error('deleted');
+      if (outcome.error !== null) throw outcome.error;
+      const event = outcome.event!;
+      if (event.id !== key) throw new Error(`it is stored under another id (${key})`);
+      fresh.push(event);
+      if (invalid.delete(key)) invalidChanged = true;
+    } catch (error) {
+      // Grow-only: a deletion or an overwrite by a peer never takes away what we hold.
+      const copy = known && strip(known as SyncEvent);
+      const sound =
+        copy &&
+        (await verifySyncEvent(copy).then(
+          () => true,
+          () => false,
+        ));
+      if (copy && sound) restore.push(copy);
+      else if (value !== undefined) {
+        invalid.set(key, error instanceof Error ? error.message : String(error));
+        invalidChanged = true;
+      }
+    }
+  }
+  return { fresh, restore, invalidChanged };
+}
