@@ -12,12 +12,13 @@
 //                                             (with --param reuse=1 for the registry suite)
 import { chromium } from '@playwright/test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
+import { machine } from './machine.mjs';
 import { startStaticServer } from '../scripts/serve.mjs';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
@@ -37,17 +38,6 @@ const params = options.param.map((param) => {
   const split = param.indexOf('=');
   return split < 0 ? [param, ''] : [param.slice(0, split), param.slice(split + 1)];
 });
-
-function machine() {
-  const processors = cpus();
-  return {
-    cores: processors.length,
-    cpuModel: processors[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${platform()} ${release()} ${arch()}`,
-    node: process.version,
-  };
-}
 
 /**
  * Opens the bench page and waits for its report. Page console output is echoed, so a long

@@ -22,12 +22,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
+import { machine } from './machine.mjs';
 import { startStaticServer } from '../scripts/serve.mjs';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
@@ -59,17 +60,6 @@ for (const [flag, value, least] of [
   }
 }
 if (!(timeoutMs > 0)) throw new Error(`--timeout ${options.timeout} is not a number of seconds.`);
-
-function machine() {
-  const processors = cpus();
-  return {
-    cores: processors.length,
-    cpuModel: processors[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${platform()} ${release()} ${arch()}`,
-    node: process.version,
-  };
-}
 
 /** A port nobody listens on now, asked of the system (bind to 0, read it, let it go). */
 function freePort() {
