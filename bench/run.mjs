@@ -9,7 +9,10 @@
 //   npm run bench -- --timeout 1800           seconds to wait for the page (default 1800)
 //   npm run bench -- --profile DIR            keep the browser profile (and its IndexedDB) in
 //                                             DIR, so a later run can reuse what was stored
-//                                             (with --param reuse=1 for the registry suite)
+//                                             (with --param reuse=1 for the registry suite);
+//                                             the page is then served on a fixed port
+//                                             (--port, default 4781), since IndexedDB is kept
+//                                             per origin and a new port is a new origin
 import { chromium } from '@playwright/test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +34,7 @@ const { values: options } = parseArgs({
     param: { type: 'string', multiple: true, default: [] },
     timeout: { type: 'string', default: '1800' },
     profile: { type: 'string' },
+    port: { type: 'string' },
   },
 });
 const timeoutMs = Number(options.timeout) * 1000;
@@ -102,7 +106,7 @@ async function main() {
 
   const server = await startStaticServer({
     root: appBuildDir,
-    port: 0,
+    port: Number(options.port ?? (options.profile ? 4781 : 0)),
     mounts: { '/__bench/': `${benchDir}dist` },
     // Cross-origin isolation gives the page precise timers and SharedArrayBuffer (WASM threads).
     headers: {

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchVersions, type SearchStrategy } from '../../src/lib/registry/search/execute';
+import {
+  DEFAULT_STRATEGY,
+  searchVersions,
+  type SearchStrategy,
+} from '../../src/lib/registry/search/execute';
 import { parseFilter } from '../../src/lib/registry/search/parse';
 import type { SortField } from '../../src/lib/registry/types';
 import { indexValue } from '../../src/lib/store/index-value';
@@ -143,11 +147,17 @@ function expectedOrder(sort: SortField, direction: 'asc' | 'desc') {
 }
 
 const SORTS: SortField[] = ['created', 'name', 'version', 'metrics.acc', 'metrics.loss'];
-/** The default strategy picks one of these two for each query; both must agree. */
+/**
+ * The default strategy answers from memory once its copy is built, and otherwise picks one of
+ * the other two for each query; all three must agree.
+ */
 const STRATEGIES: [string, SearchStrategy][] = [
   ['candidates', { candidateLimit: Infinity, keyFetchLimit: Infinity }],
   ['walk', { candidateLimit: -1, keyFetchLimit: -1 }],
+  ['memory', { candidateLimit: -1, keyFetchLimit: -1, memory: 'wait' }],
 ];
+/** The default choice between candidates and walk, without the in-memory copy. */
+const STORED: SearchStrategy = { ...DEFAULT_STRATEGY, memory: 'off' };
 
 const ROWS = generateRows(20260131, 300);
 let db: WorkspaceDb;
@@ -199,6 +209,7 @@ describe('searchVersions against a brute-force reading of the same rows', () => 
           const result = await searchVersions(db, filter, options, strategy);
           const context = `${name} ${JSON.stringify(options)}`;
           const start = page * pageSize;
+          if (name === 'memory') expect(result.via, context).toBe('memory');
 
           expect(
             result.rows.map((row) => row.id),
@@ -254,6 +265,7 @@ describe('long runs of equal sort keys', () => {
           const options = { sort, order: direction, page, pageSize: 7 } as const;
           const result = await searchVersions(bulkDb, parseFilter(query), options, strategy);
           const context = `${name} ${query} ${JSON.stringify(options)}`;
+          if (name === 'memory') expect(result.via, context).toBe('memory');
 
           expect(
             result.rows.map((row) => row.id),
@@ -268,8 +280,9 @@ describe('long runs of equal sort keys', () => {
 
 describe('search paths', () => {
   it('counts the total when it reads candidates, and not when it stops a walk early', async () => {
-    const narrow = await searchVersions(db, parseFilter("alias = 'champion'"), { pageSize: 5 });
-    const walked = await searchVersions(db, null, { pageSize: 5 });
+    const champion = parseFilter("alias = 'champion'");
+    const narrow = await searchVersions(db, champion, { pageSize: 5 }, STORED);
+    const walked = await searchVersions(db, null, { pageSize: 5 }, STORED);
 
     expect(narrow.total).toBe(
       ROWS.filter((row) => row.archived === 0 && row.aliases.includes('champion')).length,
@@ -280,9 +293,19 @@ describe('search paths', () => {
 
   it('counts the total when a walk reaches the end', async () => {
     const all = ROWS.filter((row) => row.archived === 0).length;
-    const result = await searchVersions(db, null, { pageSize: 200, page: 1 });
+    const result = await searchVersions(db, null, { pageSize: 200, page: 1 }, STORED);
 
     expect(result.total).toBe(all);
     expect(result.hasMore).toBe(false);
+  });
+
+  it('answers from memory with the exact total once the copy is built', async () => {
+    const all = ROWS.filter((row) => row.archived === 0).length;
+    const memory: SearchStrategy = { ...DEFAULT_STRATEGY, memory: 'wait' };
+    const result = await searchVersions(db, null, { pageSize: 5 }, memory);
+
+    expect(result.via).toBe('memory');
+    expect(result.total).toBe(all);
+    expect(result.hasMore).toBe(true);
   });
 });

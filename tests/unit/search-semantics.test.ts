@@ -89,6 +89,7 @@ const ACTIVE = REGISTRY.filter((row) => row.archived === 0).map((row) => row.id)
 const STRATEGIES: Record<string, SearchStrategy> = {
   candidates: { candidateLimit: Infinity, keyFetchLimit: Infinity },
   walk: { candidateLimit: -1, keyFetchLimit: -1 },
+  memory: { candidateLimit: -1, keyFetchLimit: -1, memory: 'wait' },
 };
 
 let db: WorkspaceDb;
@@ -105,6 +106,7 @@ async function matchIds(query: string, options: SearchOptions = {}): Promise<str
       searchVersions(db, parseFilter(query), { pageSize: 200, ...options }, strategy),
     ),
   );
+  expect(results.map((result) => result.via)).toContain('memory');
   const [first, ...others] = results.map((result) => result.rows.map((row) => row.id));
   for (const other of others) expect(other).toEqual(first);
   return first.sort();

@@ -25,6 +25,7 @@ import { TeamService } from './team-service';
 import { listModels, listVersions, metricHistory, modelWithAliases } from './model-queries';
 import { toVersion } from './rows';
 import { resolveUri, runSearch } from './search-service';
+import { memoryIndexOf } from './search/memory-index';
 import { persistStorage, storageReport } from './storage-report';
 import type {
   AddLineageEdgeInput,
@@ -326,6 +327,11 @@ export class EventRegistry implements Registry {
 
   search(request: SearchRequest) {
     return runSearch(this, request);
+  }
+
+  /** Builds the in-memory search index now (searches otherwise start it themselves). */
+  prepareSearch(): Promise<void> {
+    return memoryIndexOf(this.log.db).warm();
   }
 
   resolveUri(uri: string) {

@@ -25,6 +25,7 @@ export async function runSearch(
       hasMore: false,
       total: 1,
       tookMs: performance.now() - started,
+      via: 'uri',
     };
   }
   const filter = parseFilter(query);
@@ -36,6 +37,7 @@ export async function runSearch(
     hasMore: result.hasMore,
     total: result.total,
     tookMs: performance.now() - started,
+    via: result.via,
   };
 }
 

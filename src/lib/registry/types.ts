@@ -181,6 +181,11 @@ export interface SearchPage {
   /** Total matches when it was cheap to count, otherwise null. */
   total: number | null;
   tookMs: number;
+  /**
+   * What answered: the in-memory index, or IndexedDB (`candidates`, `walk`) while that index
+   * is being built; `uri` for a `models:/` URI.
+   */
+  via: 'memory' | 'candidates' | 'walk' | 'uri';
 }
 
 export interface ModelListRequest {

@@ -16,6 +16,7 @@ import { compareEvents, needsScopeFold, scopeOf, type StemmaEvent } from './even
 import { applyEvents } from './fold';
 import { PROJECTION_TABLES, type EventRow, WorkspaceDb } from './schema';
 import type { EventMark, ScopeBatch, ScopeFold } from './scope-fold';
+import { noteVersionChanges } from './version-journal';
 import { MemoryView, PreloadedView } from './view';
 import { logger } from '../logging/logger';
 
@@ -87,6 +88,7 @@ export class EventLog {
       )[];
       const view = new PreloadedView();
       const replayed: string[] = [];
+      const touched = new Set<string>();
       const newMarks: ScopeMark[] = [];
       const incremental = new Map<string, StemmaEvent[]>();
       const folded = new Map<ScopeFold, Map<string, ScopeBatch>>();
@@ -99,7 +101,7 @@ export class EventLog {
           if (!fold) incremental.set(scope, scopeEvents);
           else groupFor(folded, fold).set(scope, { events: scopeEvents, mark });
         } else {
-          await this.replayScope(scope, fold);
+          for (const id of await this.replayScope(scope, fold)) touched.add(id);
           replayed.push(scope);
         }
         const last = scopeEvents[scopeEvents.length - 1];
@@ -109,8 +111,10 @@ export class EventLog {
       await view.preload(db, incremental);
       for (const scopeEvents of incremental.values()) applyEvents(view, scopeEvents);
       await view.flush(db);
+      for (const id of view.changedVersionIds()) touched.add(id);
       for (const [fold, batches] of folded) await fold.applyNew(db, batches);
       await db.meta.bulkPut(newMarks);
+      await noteVersionChanges(db, touched);
       if (replayed.length) log.debug('replayed scopes after late events', replayed);
       return { added, replayed };
     });
@@ -136,17 +140,21 @@ export class EventLog {
     for (const fold of this.folds) fold.discard();
   }
 
-  /** Drops the projection rows of one scope and folds its events again. */
-  private async replayScope(scope: string, fold: ScopeFold | undefined): Promise<void> {
+  /**
+   * Drops the projection rows of one scope and folds its events again. Returns the ids of the
+   * version rows it deleted or wrote.
+   */
+  private async replayScope(scope: string, fold: ScopeFold | undefined): Promise<string[]> {
     const db = this.db;
     if (fold) {
       await fold.replay(db, new Map([[scope, await this.scopeEvents(scope)]]));
-      return;
+      return [];
     }
+    let versionIds: string[] = [];
     if (scope.startsWith('actor:')) {
       await db.actors.delete(scope.slice('actor:'.length));
     } else {
-      const versionIds = await db.versions.where('modelId').equals(scope).primaryKeys();
+      versionIds = (await db.versions.where('modelId').equals(scope).primaryKeys()) as string[];
       await db.models.delete(scope);
       await db.versions.bulkDelete(versionIds);
       await db.aliases.where('modelId').equals(scope).delete();
@@ -156,6 +164,7 @@ export class EventLog {
     const memory = new MemoryView();
     applyEvents(memory, await this.scopeEvents(scope));
     await memory.writeTo(db);
+    return [...versionIds, ...memory.versions.keys()];
   }
 
   /** Throws away every projection and folds the whole log again. */
@@ -188,6 +197,7 @@ export class EventLog {
       await memory.writeTo(db);
       for (const [fold, scopes] of folded) await fold.replay(db, scopes);
       await db.meta.bulkPut([...marks].map(([scope, value]) => ({ key: markKey(scope), value })));
+      await noteVersionChanges(db, null);
     });
   }
 
@@ -226,6 +236,8 @@ export class EventLog {
           table.clear(),
         ),
       );
+      // A new epoch, so that search's copy of the old versions is not taken as current.
+      await noteVersionChanges(db, null);
     });
   }
 

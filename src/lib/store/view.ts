@@ -154,6 +154,11 @@ export class PreloadedView extends MemoryView {
     this.dirtyAliases.set(aliasKey(modelId, alias), null);
   }
 
+  /** The ids of the version rows `flush` writes. */
+  changedVersionIds(): Iterable<string> {
+    return this.dirtyVersions;
+  }
+
   /** Writes what the fold changed. */
   async flush(db: WorkspaceDb): Promise<void> {
     const removed = [...this.dirtyAliases]

@@ -19,10 +19,26 @@ import { compileLike, type LikeMatcher } from './like';
 
 type PairValue = IndexPair[1];
 
+/** The fields of a version row that filters and sort orders read. */
+export type SearchFields = Pick<
+  VersionRow,
+  | 'id'
+  | 'modelName'
+  | 'nameLower'
+  | 'number'
+  | 'createdAt'
+  | 'archived'
+  | 'aliases'
+  | 'params'
+  | 'tkv'
+  | 'pkv'
+  | 'mkv'
+>;
+
 const matchers = new WeakMap<ComparisonNode, LikeMatcher>();
 
 /** True when `row` satisfies `filter`. Archived rows are not this function's concern. */
-export function matchesFilter(row: VersionRow, filter: FilterNode): boolean {
+export function matchesFilter(row: SearchFields, filter: FilterNode): boolean {
   if (filter.type === 'and') return filter.children.every((child) => matchesFilter(row, child));
   if (filter.type === 'or') return filter.children.some((child) => matchesFilter(row, child));
   return matchesComparison(row, filter);
@@ -46,11 +62,11 @@ export function pairValues(pairs: readonly IndexPair[], key: string): PairValue[
 }
 
 /** The latest value of metric `key` on `row`, or undefined when the version lacks it. */
-export function metricValue(row: VersionRow, key: string): number | undefined {
+export function metricValue(row: Pick<VersionRow, 'mkv'>, key: string): number | undefined {
   return pairValues(row.mkv, key).find((value): value is number => typeof value === 'number');
 }
 
-function matchesComparison(row: VersionRow, node: ComparisonNode): boolean {
+export function matchesComparison(row: SearchFields, node: ComparisonNode): boolean {
   switch (node.field) {
     case 'name':
       return node.op === 'ILIKE'
@@ -101,7 +117,7 @@ function testPairs(
 }
 
 /** LIKE on a parameter matches the text as recorded, not its indexed number. */
-function testParam(row: VersionRow, node: ComparisonNode): boolean {
+function testParam(row: SearchFields, node: ComparisonNode): boolean {
   const key = node.key ?? '';
   if (node.op === 'LIKE' || node.op === 'ILIKE') {
     const recorded = row.params[key];

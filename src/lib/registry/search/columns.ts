@@ -1,0 +1,185 @@
+/**
+ * Every version's searchable fields, held in memory column by column: one slot per version,
+ * typed arrays for numbers, dictionary codes for names, tags and parameters. A filter over
+ * 100,000 versions is then a loop over arrays (a few milliseconds) instead of 100,000 reads
+ * from IndexedDB, where each costs 5 to 15 µs however small the row.
+ *
+ * A dictionary-coded field is tested once per distinct value, not once per version: a
+ * comparison on `tags.team` evaluates each team name once and the loop reads a table.
+ *
+ * Rows whose pairs do not fit the columns (a key listed twice) are kept whole and tested
+ * with `matchesFilter`, so that the columns never change what a filter means.
+ */
+import type { IndexPair, VersionRow } from '../../store/schema';
+import type { SearchFields } from './match';
+
+/** A tag or parameter key: a code per slot (-1: absent) into a list of distinct values. */
+export interface CodedColumn {
+  codes: Int32Array;
+  /** Distinct values: the indexed value and, for parameters, the text as recorded. */
+  values: { value: IndexPair[1]; text: string | undefined }[];
+  lookup: Map<string, number>;
+}
+
+export interface NameEntry {
+  name: string;
+  lower: string;
+}
+
+const NO_ALIASES: readonly string[] = [];
+
+export class VersionColumns {
+  /** Slots in use; a slot at or past this, or with `alive[slot] = 0`, holds nothing. */
+  size = 0;
+  capacity = 0;
+  ids: (string | undefined)[] = [];
+  alive = new Uint8Array(0);
+  archived = new Uint8Array(0);
+  createdAt = new Float64Array(0);
+  number = new Float64Array(0);
+  nameCode = new Int32Array(0);
+  aliases: (readonly string[])[] = [];
+  readonly names: NameEntry[] = [];
+  readonly tags = new Map<string, CodedColumn>();
+  readonly params = new Map<string, CodedColumn>();
+  /** Latest metric values; NaN where a version lacks the metric (as the index skips NaN). */
+  readonly metrics = new Map<string, Float64Array>();
+  /** Rows the columns cannot represent, tested whole. */
+  readonly irregular = new Map<number, SearchFields>();
+  private readonly slots = new Map<string, number>();
+  private readonly free: number[] = [];
+  private readonly nameCodes = new Map<string, number>();
+
+  constructor(capacity = 1_024) {
+    this.grow(capacity);
+  }
+
+  /** Number of versions held. */
+  get count(): number {
+    return this.slots.size;
+  }
+
+  slotOf(id: string): number | undefined {
+    return this.slots.get(id);
+  }
+
+  /** Adds or replaces the version `row.id`. */
+  put(row: SearchFields): void {
+    const known = this.slots.get(row.id);
+    if (known !== undefined) this.clear(known);
+    const slot = known ?? this.free.pop() ?? this.size++;
+    if (slot >= this.capacity) this.grow(this.capacity * 2);
+    this.slots.set(row.id, slot);
+
+    this.ids[slot] = row.id;
+    this.alive[slot] = 1;
+    this.archived[slot] = row.archived;
+    this.createdAt[slot] = row.createdAt;
+    this.number[slot] = row.number;
+    this.nameCode[slot] = this.nameCodeOf(row.modelName, row.nameLower);
+    this.aliases[slot] = row.aliases.length ? row.aliases : NO_ALIASES;
+
+    const regular =
+      this.putCoded(this.tags, slot, row.tkv, () => undefined) &&
+      this.putCoded(this.params, slot, row.pkv, (key) => row.params[key]) &&
+      this.putMetrics(slot, row.mkv);
+    if (!regular) this.irregular.set(slot, row);
+  }
+
+  delete(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    this.clear(slot);
+    this.slots.delete(id);
+    this.ids[slot] = undefined;
+    this.alive[slot] = 0;
+    this.free.push(slot);
+  }
+
+  /** Empties a slot's keyed columns, so that a version put there later starts clean. */
+  private clear(slot: number): void {
+    for (const column of this.tags.values()) column.codes[slot] = -1;
+    for (const column of this.params.values()) column.codes[slot] = -1;
+    for (const column of this.metrics.values()) column[slot] = NaN;
+    this.irregular.delete(slot);
+  }
+
+  private nameCodeOf(name: string, lower: string): number {
+    let code = this.nameCodes.get(name);
+    if (code === undefined) {
+      code = this.names.push({ name, lower }) - 1;
+      this.nameCodes.set(name, code);
+    }
+    return code;
+  }
+
+  /** False when a key appears twice, which one code per slot cannot hold. */
+  private putCoded(
+    columns: Map<string, CodedColumn>,
+    slot: number,
+    pairs: readonly IndexPair[],
+    textOf: (key: string) => string | undefined,
+  ): boolean {
+    for (const [key, value] of pairs) {
+      let column = columns.get(key);
+      if (!column) {
+        column = { codes: new Int32Array(this.capacity).fill(-1), values: [], lookup: new Map() };
+        columns.set(key, column);
+      }
+      if (column.codes[slot] !== -1) return false;
+      const text = textOf(key);
+      const name = `${typeof value}\u0000${String(value)}\u0000${text ?? ''}`;
+      let code = column.lookup.get(name);
+      if (code === undefined) {
+        code = column.values.push({ value, text }) - 1;
+        column.lookup.set(name, code);
+      }
+      column.codes[slot] = code;
+    }
+    return true;
+  }
+
+  private putMetrics(slot: number, pairs: readonly IndexPair[]): boolean {
+    for (const [key, value] of pairs) {
+      if (typeof value !== 'number') return false;
+      let column = this.metrics.get(key);
+      if (!column) {
+        column = new Float64Array(this.capacity).fill(NaN);
+        this.metrics.set(key, column);
+      }
+      if (!Number.isNaN(column[slot])) return false;
+      column[slot] = value;
+    }
+    return true;
+  }
+
+  private grow(capacity: number): void {
+    const widen = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: () => T) => {
+      const next = make();
+      next.set(old);
+      return next;
+    };
+    this.alive = widen(this.alive, () => new Uint8Array(capacity));
+    this.archived = widen(this.archived, () => new Uint8Array(capacity));
+    this.createdAt = widen(this.createdAt, () => new Float64Array(capacity));
+    this.number = widen(this.number, () => new Float64Array(capacity));
+    this.nameCode = widen(this.nameCode, () => new Int32Array(capacity));
+    for (const column of [...this.tags.values(), ...this.params.values()]) {
+      column.codes = widen(column.codes, () => new Int32Array(capacity).fill(-1));
+    }
+    for (const [key, column] of this.metrics) {
+      this.metrics.set(
+        key,
+        widen(column, () => new Float64Array(capacity).fill(NaN)),
+      );
+    }
+    this.capacity = capacity;
+  }
+}
+
+/** The searchable fields of a version row (the rest is read only for the rows of a page). */
+export function searchFields(row: VersionRow): SearchFields {
+  const { id, modelName, nameLower, number, createdAt, archived, aliases, params } = row;
+  const { tkv, pkv, mkv } = row;
+  return { id, modelName, nameLower, number, createdAt, archived, aliases, params, tkv, pkv, mkv };
+}

@@ -1,0 +1,128 @@
+/**
+ * The in-memory copy of every version's searchable fields (`VersionColumns`) for one open
+ * workspace database, and how it stays current.
+ *
+ * Building reads the versions table in chunks, in the background; until it is done, and
+ * whenever it cannot be trusted, searches take the IndexedDB path of `execute.ts`. The copy
+ * carries the version journal's stamp (see `store/version-journal.ts`) from when the build
+ * began. Each search, inside its read transaction, asks the journal what changed since and
+ * re-reads just those rows, so that what it answers from is exactly what that transaction
+ * sees, whichever tab, peer or import wrote it. When the journal cannot say, the copy is
+ * dropped and built again.
+ */
+import { logger } from '../../logging/logger';
+import type { WorkspaceDb } from '../../store/schema';
+import {
+  journalStamp,
+  startJournal,
+  versionChangesSince,
+  type JournalStamp,
+} from '../../store/version-journal';
+import { searchFields, VersionColumns } from './columns';
+
+const log = logger('search');
+
+/** Rows per read while building: small enough to keep the page responsive between reads. */
+const BUILD_CHUNK = 2_000;
+/** More changed rows than this are cheaper to take in by building again. */
+const MAX_CATCH_UP = 5_000;
+
+export class MemoryIndex {
+  private columns: VersionColumns | null = null;
+  private stamp: JournalStamp | null = null;
+  private building: Promise<void> | null = null;
+
+  constructor(private readonly db: WorkspaceDb) {}
+
+  /** True once a build has finished and nothing has made the copy untrustworthy since. */
+  get ready(): boolean {
+    return this.columns !== null;
+  }
+
+  /** Starts a build unless one is running or done; resolves when the copy is ready. */
+  warm(): Promise<void> {
+    if (this.columns) return Promise.resolve();
+    this.building ??= this.build().finally(() => {
+      this.building = null;
+    });
+    return this.building;
+  }
+
+  /**
+   * The copy brought up to the calling transaction's state, or null when it cannot be (not
+   * built, or this transaction sees an older state). Call inside a read transaction over
+   * `versions` and `meta`; nothing may await between this and using the columns.
+   */
+  async current(): Promise<VersionColumns | null> {
+    const columns = this.columns;
+    const stamp = this.stamp;
+    if (!columns || !stamp) return null;
+
+    const changes = await versionChangesSince(this.db, stamp);
+    if (changes.kind === 'older') return null;
+    if (changes.kind === 'unknown' || changes.ids.size > MAX_CATCH_UP) {
+      this.discard('the version journal no longer covers the copy');
+      return null;
+    }
+    if (changes.ids.size > 0) {
+      const ids = [...changes.ids];
+      const rows = await this.db.versions.bulkGet(ids);
+      // Another search may have caught up meanwhile; the newer stamp wins.
+      if (this.columns !== columns || this.stamp !== stamp) return null;
+      rows.forEach((row, index) => {
+        if (row) columns.put(searchFields(row));
+        else columns.delete(ids[index]);
+      });
+    }
+    this.stamp = changes.stamp;
+    return columns;
+  }
+
+  /** Forgets the copy and builds it again in the background. */
+  discard(reason: string): void {
+    log.info('rebuilding the in-memory search index', { reason });
+    this.columns = null;
+    this.stamp = null;
+    void this.warm().catch(() => undefined);
+  }
+
+  private async build(): Promise<void> {
+    const db = this.db;
+    const started = performance.now();
+    const columns = new VersionColumns();
+    let stamp: JournalStamp | null = null;
+    let after: string | null = null;
+    await startJournal(db);
+
+    for (;;) {
+      const rows = await db.transaction('r', [db.versions, db.meta], async () => {
+        // Changes made after this stamp are in the journal, however the chunks interleave.
+        stamp ??= await journalStamp(db);
+        const rest =
+          after === null ? db.versions.toCollection() : db.versions.where(':id').above(after);
+        return rest.limit(BUILD_CHUNK).toArray();
+      });
+      for (const row of rows) columns.put(searchFields(row));
+      if (rows.length < BUILD_CHUNK) break;
+      after = rows[rows.length - 1].id;
+      // Let the page paint and other transactions run between chunks.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+
+    this.columns = columns;
+    this.stamp = stamp;
+    log.debug('built the in-memory search index', {
+      versions: columns.count,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+}
+
+const indexes = new WeakMap<WorkspaceDb, MemoryIndex>();
+
+/** The in-memory index of `db`, created (not built) on first use. */
+export function memoryIndexOf(db: WorkspaceDb): MemoryIndex {
+  let index = indexes.get(db);
+  if (!index) indexes.set(db, (index = new MemoryIndex(db)));
+  return index;
+}
