@@ -108,6 +108,34 @@ test('search combines AND and OR, sorts, and points at a bad query', async ({ pa
   await expect(error.locator('mark')).toHaveText('>');
 });
 
+test('a search answered from the index follows a version registered in another tab', async ({
+  page,
+  context,
+}) => {
+  await start(page);
+  await createModel(page, 'shared');
+  await registerVersion(page, 'shared', { metrics: { acc: 0.5 } });
+  await page.goto('/');
+  await search(page, "name = 'shared'");
+  const summary = page.locator('.summary');
+  await expect(summary).toContainText('1 match');
+  // Once the index is built, searches stop saying they read the database.
+  await expect
+    .poll(async () => {
+      await search(page, `name = 'shared' AND metrics.acc > ${Math.random() / 10}`);
+      return summary.textContent();
+    })
+    .not.toContain('still loading');
+
+  const other = await context.newPage();
+  await registerVersion(other, 'shared', { metrics: { acc: 0.9 } });
+
+  // The first tab's list refreshes by itself; the index took the new version in.
+  await expect.poll(() => resultRows(page)).toEqual(['shared v2', 'shared v1']);
+  await expect(summary).toContainText('2 matches');
+  await expect(summary).not.toContainText('still loading');
+});
+
 test('two versions compare side by side with their curves plotted', async ({ page }) => {
   await start(page);
   await createModel(page, 'gpt-mini');

@@ -126,7 +126,14 @@ export async function searchVersions(
       return walkPage(db.versions, request, filter);
     });
 
-  let result = await attempt();
+  // A search while the copy builds pauses the build; `wait` has already let it finish.
+  const release = memory?.hold();
+  let result: SearchResult;
+  try {
+    result = await attempt();
+  } finally {
+    release?.();
+  }
   // The copy was found stale inside the transaction and is being built again.
   if (memory && mode === 'wait' && result.via !== 'memory') {
     await memory.warm();

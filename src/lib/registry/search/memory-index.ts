@@ -31,6 +31,9 @@ export class MemoryIndex {
   private columns: VersionColumns | null = null;
   private stamp: JournalStamp | null = null;
   private building: Promise<void> | null = null;
+  /** Searches in flight; the build waits between chunks while there are any. */
+  private searches = 0;
+  private resumeBuild: (() => void) | null = null;
 
   constructor(private readonly db: WorkspaceDb) {}
 
@@ -78,6 +81,21 @@ export class MemoryIndex {
     return columns;
   }
 
+  /**
+   * Marks a search as running until the returned function is called. The build reads no
+   * further chunk meanwhile, so that a search while the copy builds is not slowed by it.
+   */
+  hold(): () => void {
+    this.searches += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.searches -= 1;
+      if (this.searches === 0) this.resumeBuild?.();
+    };
+  }
+
   /** Forgets the copy and builds it again in the background. */
   discard(reason: string): void {
     log.info('rebuilding the in-memory search index', { reason });
@@ -95,6 +113,10 @@ export class MemoryIndex {
     await startJournal(db);
 
     for (;;) {
+      while (this.searches > 0) {
+        await new Promise<void>((resolve) => (this.resumeBuild = resolve));
+      }
+      this.resumeBuild = null;
       const rows = await db.transaction('r', [db.versions, db.meta], async () => {
         // Changes made after this stamp are in the journal, however the chunks interleave.
         stamp ??= await journalStamp(db);
