@@ -139,9 +139,7 @@ export async function searchVersions(
     await memory.warm();
     result = await attempt();
   }
-  if (memory && !memory.ready) {
-    memory.warm().catch((error) => log.warn('could not build the in-memory search index', error));
-  }
+  if (memory && !memory.ready) memory.warmSoon();
   return result;
 }
 

@@ -26,11 +26,14 @@ const log = logger('search');
 const BUILD_CHUNK = 2_000;
 /** More changed rows than this are cheaper to take in by building again. */
 const MAX_CATCH_UP = 5_000;
+/** A build a search asks for waits this long, so that the page first shows what it found. */
+const WARM_DELAY_MS = 500;
 
 export class MemoryIndex {
   private columns: VersionColumns | null = null;
   private stamp: JournalStamp | null = null;
   private building: Promise<void> | null = null;
+  private scheduled: ReturnType<typeof setTimeout> | null = null;
   /** Searches in flight; the build waits between chunks while there are any. */
   private searches = 0;
   private resumeBuild: (() => void) | null = null;
@@ -49,6 +52,15 @@ export class MemoryIndex {
       this.building = null;
     });
     return this.building;
+  }
+
+  /** Starts a build a little later, unless the copy is built, building or about to be. */
+  warmSoon(): void {
+    if (this.columns || this.building || this.scheduled) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = null;
+      this.warm().catch((error) => log.warn('could not build the in-memory search index', error));
+    }, WARM_DELAY_MS);
   }
 
   /**

@@ -16,8 +16,19 @@ import type { SortDirection } from './order';
 
 /** True when the version in `slot` passes. */
 export type SlotTest = (slot: number) => boolean;
-/** Negative when the version in slot `a` comes first. */
-export type SlotOrder = (a: number, b: number) => number;
+/**
+ * A sort order on slots. `key` is a number per slot that agrees with `compare` wherever it
+ * differs (`key(a) < key(b)` means `a` comes first), so that most slots are placed or passed
+ * over by one number comparison; equal keys fall back to `compare`.
+ */
+export interface SlotOrder {
+  /** Negative when the version in slot `a` comes first. */
+  compare(a: number, b: number): number;
+  key(slot: number): number;
+}
+
+/** Version numbers stay below this, so `rank * NUMBER_SPAN + number` keeps both in order. */
+const NUMBER_SPAN = 2 ** 32;
 
 const BLANK: SearchFields = {
   id: '',
@@ -55,6 +66,11 @@ export function compileFilter(
 function compileNode(columns: VersionColumns, node: FilterNode): SlotTest {
   if (node.type === 'comparison') return compileComparison(columns, node);
   const children = node.children.map((child) => compileNode(columns, child));
+  if (children.length === 2) {
+    const [first, second] = children;
+    if (node.type === 'and') return (slot) => first(slot) && second(slot);
+    return (slot) => first(slot) || second(slot);
+  }
   if (node.type === 'and') return (slot) => children.every((child) => child(slot));
   return (slot) => children.some((child) => child(slot));
 }
@@ -194,34 +210,62 @@ export function slotOrder(
 
   if (sort === 'created' || sort === 'version') {
     const values = sort === 'created' ? columns.createdAt : columns.number;
-    return (a, b) => sign * (compareKeys(values[a], values[b]) || byId(a, b));
+    return {
+      compare: (a, b) => sign * (compareKeys(values[a], values[b]) || byId(a, b)),
+      key: (slot) => sign * values[slot],
+    };
   }
   if (sort === 'name') {
     const { names, nameCode, number } = columns;
-    return (a, b) => {
-      const left = names[nameCode[a]];
-      const right = names[nameCode[b]];
-      return (
-        sign *
-        (compareKeys(left.lower, right.lower) ||
-          compareKeys(number[a], number[b]) ||
-          compareKeys(left.name, right.name) ||
-          byId(a, b))
-      );
+    const ranks = lowerNameRanks(columns);
+    return {
+      compare: (a, b) => {
+        const left = names[nameCode[a]];
+        const right = names[nameCode[b]];
+        return (
+          sign *
+          (compareKeys(left.lower, right.lower) ||
+            compareKeys(number[a], number[b]) ||
+            compareKeys(left.name, right.name) ||
+            byId(a, b))
+        );
+      },
+      key: (slot) => sign * (ranks[nameCode[slot]] * NUMBER_SPAN + number[slot]),
     };
   }
 
   const values = columns.metrics.get(sort.slice('metrics.'.length));
-  if (!values) return (a, b) => sign * byId(a, b);
-  return (a, b) => {
-    const left = values[a];
-    const right = values[b];
-    const hasLeft = left === left;
-    const hasRight = right === right;
-    if (hasLeft !== hasRight) return hasLeft ? -1 : 1;
-    const byValue = hasLeft ? compareKeys(left, right) : 0;
-    return sign * (byValue || byId(a, b));
+  if (!values) return { compare: (a, b) => sign * byId(a, b), key: () => 0 };
+  return {
+    compare: (a, b) => {
+      const left = values[a];
+      const right = values[b];
+      const hasLeft = left === left;
+      const hasRight = right === right;
+      if (hasLeft !== hasRight) return hasLeft ? -1 : 1;
+      const byValue = hasLeft ? compareKeys(left, right) : 0;
+      return sign * (byValue || byId(a, b));
+    },
+    // Versions without the metric come last in either direction.
+    key: (slot) => {
+      const value = values[slot];
+      return value === value ? sign * value : Infinity;
+    },
   };
+}
+
+const rankCache = new WeakMap<VersionColumns, { names: number; ranks: Float64Array }>();
+
+/** Each name's place among the distinct lower-cased names; names differing in case share one. */
+function lowerNameRanks(columns: VersionColumns): Float64Array {
+  const cached = rankCache.get(columns);
+  if (cached && cached.names === columns.names.length) return cached.ranks;
+
+  const lowers = [...new Set(columns.names.map((entry) => entry.lower))].sort(compareKeys);
+  const place = new Map(lowers.map((lower, index) => [lower, index]));
+  const ranks = Float64Array.from(columns.names, (entry) => place.get(entry.lower) as number);
+  rankCache.set(columns, { names: columns.names.length, ranks });
+  return ranks;
 }
 
 /**
@@ -236,23 +280,30 @@ export function firstSlots(
 ): { slots: number[]; total: number } {
   const heap: number[] = [];
   const alive = columns.alive;
+  const { compare, key } = order;
+  let rootKey = Infinity;
   let total = 0;
   for (let slot = 0; slot < columns.size; slot++) {
     if (alive[slot] === 0 || !test(slot)) continue;
     total += 1;
     if (heap.length < limit) {
       heap.push(slot);
-      siftUp(heap, heap.length - 1, order);
-    } else if (limit > 0 && order(slot, heap[0]) < 0) {
-      heap[0] = slot;
-      siftDown(heap, order);
+      siftUp(heap, heap.length - 1, compare);
+      rootKey = key(heap[0]);
+      continue;
     }
+    if (limit === 0) continue;
+    const slotKey = key(slot);
+    if (slotKey > rootKey || (slotKey === rootKey && compare(slot, heap[0]) >= 0)) continue;
+    heap[0] = slot;
+    siftDown(heap, compare);
+    rootKey = key(heap[0]);
   }
-  return { slots: heap.sort(order), total };
+  return { slots: heap.sort(compare), total };
 }
 
 /** The heap keeps its last slot in `order` at the root, to be replaced first. */
-function siftUp(heap: number[], index: number, order: SlotOrder): void {
+function siftUp(heap: number[], index: number, order: SlotOrder['compare']): void {
   while (index > 0) {
     const parent = (index - 1) >> 1;
     if (order(heap[index], heap[parent]) <= 0) return;
@@ -261,7 +312,7 @@ function siftUp(heap: number[], index: number, order: SlotOrder): void {
   }
 }
 
-function siftDown(heap: number[], order: SlotOrder): void {
+function siftDown(heap: number[], order: SlotOrder['compare']): void {
   let index = 0;
   for (;;) {
     const left = 2 * index + 1;
