@@ -161,6 +161,8 @@ export interface Registry extends LineageRegistry {
 
   /** MLflow filter grammar search over versions; a `models:/` URI resolves instead. */
   search(request: SearchRequest): Promise<SearchPage>;
+  /** Resolves once searches run from the in-memory index (building it if need be). */
+  prepareSearch(): Promise<void>;
   /** `models:/<name>/<version>` or `models:/<name>@<alias>` to a version. */
   resolveUri(uri: string): Promise<ModelVersion>;
 
