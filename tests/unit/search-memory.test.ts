@@ -3,7 +3,10 @@
  * writes by another tab on the same database, and after a rebuild or wipe, which it cannot
  * follow row by row and must notice.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { searchFields, VersionColumns } from '../../src/lib/registry/search/columns';
+import { compileFilter, firstSlots, slotOrder } from '../../src/lib/registry/search/memory-query';
+import { generateRows } from './search-corpus';
 import { openEventRegistry } from '../../src/lib/registry';
 import type { EventRegistry } from '../../src/lib/registry/registry';
 import {
@@ -113,6 +116,70 @@ describe('the in-memory search copy', () => {
 
     await registry.log.wipe();
     expect(await ids(registry, '')).toEqual([]);
+  });
+});
+
+describe('the saved search index', () => {
+  it('gives the same answers after a round trip, with freed slots and irregular rows', () => {
+    const rows = generateRows(7, 120);
+    // A tag key listed twice does not fit one code per slot: the row is kept whole.
+    rows[3] = { ...rows[3], tkv: [...rows[3].tkv, ['team', 'twice'], ['team', 'again']] };
+    const columns = new VersionColumns(16);
+    for (const row of rows) columns.put(searchFields(row));
+    for (const row of rows.slice(10, 20)) columns.delete(row.id);
+
+    const copy = VersionColumns.fromSnapshot(structuredClone(columns.snapshot()));
+    copy.put(searchFields({ ...rows[11], id: 'added-after' }));
+    columns.put(searchFields({ ...rows[11], id: 'added-after' }));
+    const queries = [
+      '',
+      "tags.team = 'nlp' OR tags.team = 'twice'",
+      "name ILIKE '%a%' AND metrics.acc > 0.3",
+      "params.lr < 0.01 OR alias = 'champion'",
+    ];
+    for (const query of queries) {
+      for (const sort of ['created', 'name', 'metrics.acc'] as const) {
+        const page = (of: VersionColumns) =>
+          firstSlots(
+            of,
+            compileFilter(of, query ? parseFilter(query) : null, true),
+            slotOrder(of, sort, 'desc'),
+            30,
+          ).slots.map((slot) => of.ids[slot]);
+        expect(page(copy), `${query} by ${sort}`).toEqual(page(columns));
+      }
+    }
+    expect(copy.irregular.size).toBe(1);
+  });
+
+  it('lets a new tab load one row and catch up, instead of reading every version', async () => {
+    const workspaceId = uniqueName('ws-saved');
+    const first = await seeded(workspaceId);
+    await ids(first, '');
+    const db = first.log.db;
+    // A built copy is saved shortly after it is built.
+    await vi.waitFor(async () => expect(await db.searchCache.count()).toBe(1), { timeout: 5_000 });
+
+    await first.registerVersion({ model: 'resnet', metrics: { f1: 0.99 } });
+    const [bert1] = await first.listVersions('bert');
+    await first.archive({ kind: 'version', id: bert1.id });
+
+    const loaded = vi.spyOn(VersionColumns, 'fromSnapshot');
+    const second = await open(workspaceId);
+    expect(await ids(second, '', { sort: 'name' })).toEqual(['bert/2', 'resnet/1', 'resnet/2']);
+    expect(await ids(second, 'metrics.f1 > 0.5', { includeArchived: true })).toHaveLength(4);
+    expect(loaded).toHaveBeenCalledTimes(1);
+    loaded.mockRestore();
+  });
+
+  it('is gone after a wipe', async () => {
+    const registry = await seeded();
+    await ids(registry, '');
+    const db = registry.log.db;
+    await vi.waitFor(async () => expect(await db.searchCache.count()).toBe(1), { timeout: 5_000 });
+
+    await registry.log.wipe();
+    expect(await db.searchCache.count()).toBe(0);
   });
 });
 

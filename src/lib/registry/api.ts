@@ -161,8 +161,11 @@ export interface Registry extends LineageRegistry {
 
   /** MLflow filter grammar search over versions; a `models:/` URI resolves instead. */
   search(request: SearchRequest): Promise<SearchPage>;
-  /** Resolves once searches run from the in-memory index (building it if need be). */
-  prepareSearch(): Promise<void>;
+  /**
+   * Resolves true once searches run from the in-memory index (building or loading it if need
+   * be), false when the registry is too large for one.
+   */
+  prepareSearch(): Promise<boolean>;
   /** `models:/<name>/<version>` or `models:/<name>@<alias>` to a version. */
   resolveUri(uri: string): Promise<ModelVersion>;
 

@@ -329,8 +329,11 @@ export class EventRegistry implements Registry {
     return runSearch(this, request);
   }
 
-  /** Builds the in-memory search index now (searches otherwise start it themselves). */
-  prepareSearch(): Promise<void> {
+  /**
+   * Builds or loads the in-memory search index now (searches otherwise start it themselves);
+   * false when the registry is too large for one and searches stay on IndexedDB.
+   */
+  prepareSearch(): Promise<boolean> {
     return memoryIndexOf(this.log.db).warm();
   }
 

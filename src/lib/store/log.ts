@@ -230,12 +230,14 @@ export class EventLog {
   async wipe(): Promise<void> {
     this.discardFoldState();
     const db = this.db;
-    await db.transaction('rw', [db.events, db.meta, ...PROJECTION_TABLES], async () => {
-      await Promise.all(
-        [db.events, db.meta, ...PROJECTION_TABLES.map((n) => db.table(n))].map((table) =>
-          table.clear(),
-        ),
-      );
+    const tables = [
+      db.events,
+      db.meta,
+      db.searchCache,
+      ...PROJECTION_TABLES.map((n) => db.table(n)),
+    ];
+    await db.transaction('rw', tables, async () => {
+      await Promise.all(tables.map((table) => table.clear()));
       // A new epoch, so that search's copy of the old versions is not taken as current.
       await noteVersionChanges(db, null);
     });

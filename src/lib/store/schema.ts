@@ -118,7 +118,16 @@ export interface BlobRow {
   storedAt: number;
 }
 
-export const SCHEMA_VERSION = 6;
+/**
+ * A saved copy of search's in-memory index (see `registry/search/memory-index.ts`), so that a
+ * new tab loads one row instead of every version. Derived, per browser, never replicated.
+ */
+export interface SearchCacheRow {
+  key: string;
+  value: unknown;
+}
+
+export const SCHEMA_VERSION = 7;
 
 export class WorkspaceDb extends Dexie {
   events!: EntityTable<EventRow, 'id'>;
@@ -135,6 +144,7 @@ export class WorkspaceDb extends Dexie {
   syncUpdates!: Dexie.Table<SyncUpdateRow, number>;
   syncChain!: EntityTable<SyncChainRow, 'seq'>;
   blobs!: EntityTable<BlobRow, 'sha256'>;
+  searchCache!: EntityTable<SearchCacheRow, 'key'>;
 
   constructor(name: string) {
     super(name);
@@ -165,6 +175,8 @@ export class WorkspaceDb extends Dexie {
     this.version(5).stores({ syncUpdates: '++seq', syncChain: 'seq, &id' });
     // Kept file bytes, for downloads and for teammates who fetch them.
     this.version(6).stores({ blobs: 'sha256' });
+    // The saved search index.
+    this.version(7).stores({ searchCache: 'key' });
   }
 }
 

@@ -9,6 +9,11 @@
  * re-reads just those rows, so that what it answers from is exactly what that transaction
  * sees, whichever tab, peer or import wrote it. When the journal cannot say, the copy is
  * dropped and built again.
+ *
+ * A built copy is saved (`memory-snapshot.ts`) and kept fresh every few journal entries, so
+ * that the next tab loads one row and catches up instead of reading every version. Past
+ * `MAX_VERSIONS` no copy is made: the memory it would take is not worth it, and searches stay
+ * on IndexedDB.
  */
 import { logger } from '../../logging/logger';
 import type { WorkspaceDb } from '../../store/schema';
@@ -19,6 +24,7 @@ import {
   type JournalStamp,
 } from '../../store/version-journal';
 import { searchFields, VersionColumns } from './columns';
+import { loadColumns, saveColumns } from './memory-snapshot';
 
 const log = logger('search');
 
@@ -28,12 +34,23 @@ const BUILD_CHUNK = 2_000;
 const MAX_CATCH_UP = 5_000;
 /** A build a search asks for waits this long, so that the page first shows what it found. */
 const WARM_DELAY_MS = 500;
+/** About 400 bytes a version; a registry larger than this searches through IndexedDB. */
+export const MAX_VERSIONS = 500_000;
+/** The saved copy is renewed once the journal has moved this far past it (it keeps 64). */
+const SAVE_EVERY = 16;
+const SAVE_DELAY_MS = 2_000;
 
 export class MemoryIndex {
   private columns: VersionColumns | null = null;
   private stamp: JournalStamp | null = null;
   private building: Promise<void> | null = null;
   private scheduled: ReturnType<typeof setTimeout> | null = null;
+  /** After a discard the saved copy is not to be trusted either: build from the versions. */
+  private fromScratch = false;
+  /** Set when the registry is past `MAX_VERSIONS`. */
+  private tooLarge = false;
+  private savedSeq = -Infinity;
+  private saving: ReturnType<typeof setTimeout> | null = null;
   /** Searches in flight; the build waits between chunks while there are any. */
   private searches = 0;
   private resumeBuild: (() => void) | null = null;
@@ -45,18 +62,23 @@ export class MemoryIndex {
     return this.columns !== null;
   }
 
-  /** Starts a build unless one is running or done; resolves when the copy is ready. */
-  warm(): Promise<void> {
-    if (this.columns) return Promise.resolve();
+  /**
+   * Starts a build unless one is running or done. Resolves true when the copy is ready, false
+   * when there will be none (the registry is past `MAX_VERSIONS`).
+   */
+  async warm(): Promise<boolean> {
+    if (this.columns) return true;
+    if (this.tooLarge) return false;
     this.building ??= this.build().finally(() => {
       this.building = null;
     });
-    return this.building;
+    await this.building;
+    return this.columns !== null;
   }
 
   /** Starts a build a little later, unless the copy is built, building or about to be. */
   warmSoon(): void {
-    if (this.columns || this.building || this.scheduled) return;
+    if (this.columns || this.building || this.scheduled || this.tooLarge) return;
     this.scheduled = setTimeout(() => {
       this.scheduled = null;
       this.warm().catch((error) => log.warn('could not build the in-memory search index', error));
@@ -74,22 +96,24 @@ export class MemoryIndex {
     if (!columns || !stamp) return null;
 
     const changes = await versionChangesSince(this.db, stamp);
-    if (changes.kind === 'older') return null;
+    // Another search moved the copy on meanwhile: it may now be ahead of this transaction.
+    const movedOn = () => this.columns !== columns || this.stamp !== stamp;
+    if (movedOn() || changes.kind === 'older') return null;
     if (changes.kind === 'unknown' || changes.ids.size > MAX_CATCH_UP) {
       this.discard('the version journal no longer covers the copy');
       return null;
     }
-    if (changes.ids.size > 0) {
-      const ids = [...changes.ids];
-      const rows = await this.db.versions.bulkGet(ids);
-      // Another search may have caught up meanwhile; the newer stamp wins.
-      if (this.columns !== columns || this.stamp !== stamp) return null;
-      rows.forEach((row, index) => {
-        if (row) columns.put(searchFields(row));
-        else columns.delete(ids[index]);
-      });
-    }
+    if (changes.stamp.seq === stamp.seq) return columns;
+
+    const ids = [...changes.ids];
+    const rows = await this.db.versions.bulkGet(ids);
+    if (movedOn()) return null;
+    rows.forEach((row, index) => {
+      if (row) columns.put(searchFields(row));
+      else columns.delete(ids[index]);
+    });
     this.stamp = changes.stamp;
+    if (changes.stamp.seq - this.savedSeq >= SAVE_EVERY) this.saveSoon();
     return columns;
   }
 
@@ -113,10 +137,41 @@ export class MemoryIndex {
     log.info('rebuilding the in-memory search index', { reason });
     this.columns = null;
     this.stamp = null;
+    this.fromScratch = true;
     void this.warm().catch(() => undefined);
   }
 
+  /** Saves the copy a little later, once, however many searches ask meanwhile. */
+  private saveSoon(): void {
+    if (this.saving) return;
+    this.saving = setTimeout(() => {
+      this.saving = null;
+      const { columns, stamp } = this;
+      if (!columns || !stamp) return;
+      this.savedSeq = stamp.seq;
+      saveColumns(this.db, columns, stamp).catch((error) =>
+        log.warn('could not save the search index; the next tab builds its own', error),
+      );
+    }, SAVE_DELAY_MS);
+  }
+
   private async build(): Promise<void> {
+    if (!this.fromScratch) {
+      const saved = await loadColumns(this.db);
+      if (saved) {
+        // The first search catches it up through the journal, or finds it too old.
+        this.columns = saved.columns;
+        this.stamp = saved.stamp;
+        this.savedSeq = saved.stamp.seq;
+        log.debug('loaded the saved search index', { versions: saved.columns.count });
+        return;
+      }
+    }
+    await this.buildFromVersions();
+    if (this.columns) this.saveSoon();
+  }
+
+  private async buildFromVersions(): Promise<void> {
     const db = this.db;
     const started = performance.now();
     const columns = new VersionColumns();
@@ -137,6 +192,11 @@ export class MemoryIndex {
         return rest.limit(BUILD_CHUNK).toArray();
       });
       for (const row of rows) columns.put(searchFields(row));
+      if (columns.count > MAX_VERSIONS) {
+        log.info('too many versions for an in-memory search index', { limit: MAX_VERSIONS });
+        this.tooLarge = true;
+        return;
+      }
       if (rows.length < BUILD_CHUNK) break;
       after = rows[rows.length - 1].id;
       // Let the page paint and other transactions run between chunks.
