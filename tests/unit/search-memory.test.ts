@@ -105,8 +105,13 @@ describe('the in-memory search copy', () => {
     await ids(registry, '');
 
     await registry.log.rebuildProjections();
-    const after = await searchVersions(db, null, {}, { ...DEFAULT_STRATEGY });
+    const after = await searchVersions(db, null, {}, DEFAULT_STRATEGY);
     expect(after.via).not.toBe('memory');
+    // The default strategy builds it again by itself, outside the search's transaction.
+    await vi.waitFor(
+      async () => expect((await searchVersions(db, null, {}, DEFAULT_STRATEGY)).via).toBe('memory'),
+      { timeout: 5_000 },
+    );
     expect(await ids(registry, '', { sort: 'version' })).toHaveLength(3);
   });
 

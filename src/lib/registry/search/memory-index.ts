@@ -81,6 +81,7 @@ export class MemoryIndex {
     if (this.columns || this.building || this.scheduled || this.tooLarge) return;
     this.scheduled = setTimeout(() => {
       this.scheduled = null;
+      if (!this.db.isOpen()) return;
       this.warm().catch((error) => log.warn('could not build the in-memory search index', error));
     }, WARM_DELAY_MS);
   }
@@ -132,13 +133,14 @@ export class MemoryIndex {
     };
   }
 
-  /** Forgets the copy and builds it again in the background. */
+  /** Forgets the copy and builds it again in the background, a little later. */
   discard(reason: string): void {
     log.info('rebuilding the in-memory search index', { reason });
     this.columns = null;
     this.stamp = null;
     this.fromScratch = true;
-    void this.warm().catch(() => undefined);
+    // Called inside a search's transaction: the build must start outside it, on a timer.
+    this.warmSoon();
   }
 
   /** Saves the copy a little later, once, however many searches ask meanwhile. */
@@ -147,7 +149,8 @@ export class MemoryIndex {
     this.saving = setTimeout(() => {
       this.saving = null;
       const { columns, stamp } = this;
-      if (!columns || !stamp) return;
+      // A workspace closed meanwhile (switched, or a test's end) has nothing to save.
+      if (!columns || !stamp || !this.db.isOpen()) return;
       this.savedSeq = stamp.seq;
       saveColumns(this.db, columns, stamp).catch((error) =>
         log.warn('could not save the search index; the next tab builds its own', error),
