@@ -221,6 +221,7 @@ async function measureConverge(baseUrl, signalingUrl, executablePath) {
             docEntries: s.docEntries,
             logEvents: s.logEvents,
             docCompleteMs: round(s.docCompleteAt - connected),
+            firstRoundMs: round(s.logGrewAt - connected),
             logCompleteMs: round(s.logCompleteAt - connected),
             refused: s.refused,
             lastError: s.lastError,

@@ -28,8 +28,11 @@ export interface PeerStatus {
   docEntries: number;
   logEvents: number;
   docCompleteAt: number | null;
+  /** When the log first held more than before connecting: the first round written. */
+  logGrewAt: number | null;
   logCompleteAt: number | null;
-  refused: number;
+  /** Counted once both are complete: listing every entry on each poll would slow the pump. */
+  refused: number | null;
   lastError: string | null;
   /** y-webrtc's connections, to tell a slow sync from one that never opened. */
   links: { connected: boolean; synced: boolean; ice: string | null }[];
@@ -86,8 +89,10 @@ class SyncPeer {
   private connectedAt: number | null = null;
   private target = { doc: Infinity, log: Infinity };
   private docCompleteAt: number | null = null;
+  private logGrewAt: number | null = null;
   private logCompleteAt: number | null = null;
   private logEvents = 0;
+  private logBefore = Infinity;
 
   async actor(): Promise<string> {
     return (await loadIdentity()).actor;
@@ -114,6 +119,7 @@ class SyncPeer {
   private async countLog() {
     const count = await this.registry!.log.db.events.count();
     this.logEvents = count;
+    if (this.logGrewAt === null && count > this.logBefore) this.logGrewAt = now();
     if (this.logCompleteAt === null && count >= this.target.log) this.logCompleteAt = now();
   }
 
@@ -164,7 +170,8 @@ class SyncPeer {
   /** From now on, notes when the doc and the log first hold these many entries. */
   expect(doc: number, log: number): void {
     this.target = { doc, log };
-    this.docCompleteAt = this.logCompleteAt = null;
+    this.docCompleteAt = this.logCompleteAt = this.logGrewAt = null;
+    this.logBefore = this.logEvents;
   }
 
   async status(): Promise<PeerStatus> {
@@ -180,8 +187,9 @@ class SyncPeer {
       docEntries: sync.events.size,
       logEvents: this.logEvents,
       docCompleteAt: this.docCompleteAt,
+      logGrewAt: this.logGrewAt,
       logCompleteAt: this.logCompleteAt,
-      refused: sync.refused().length,
+      refused: this.docCompleteAt && this.logCompleteAt ? sync.refused().length : null,
       lastError: error ? String(error instanceof Error ? error.message : error) : null,
       links: this.links(),
     };

@@ -11,6 +11,7 @@
  * Each peer's own chain, with the signatures of the events themselves, lets the audit name the
  * exact stored event that was altered, removed or put out of order.
  */
+import { Dexie } from 'dexie';
 import { createSHA256, type IHasher } from 'hash-wasm';
 import type { SyncChainRow, WorkspaceDb } from '../store/schema';
 
@@ -50,28 +51,58 @@ export class Chain {
   /**
    * Adds the ids not already chained, in the given order. Call inside a transaction that
    * includes `syncChain`; it awaits only requests on it. Returns the ids it added.
+   *
+   * The unique index on `id` is the test for "already chained": looking the ids up first
+   * (an `anyOf` cursor over the index) cost as much as writing them, and almost every id of
+   * a round is new. When some were chained already (another tab of this browser took them
+   * in, or a peer's deletion made this browser restore an entry), the index refuses exactly
+   * those; the attempt is taken back and the rest chained again, in the same transaction.
    */
   async extend(ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
+    const fresh = [...new Set(ids)];
+    if (fresh.length === 0) return [];
     const table = this.db.syncChain;
-    const known = await table.where('id').anyOf(ids).toArray();
-    const seen = new Set(known.map((row) => row.id));
     const last = await table.orderBy('seq').last();
+    const lastSeq = last?.seq ?? 0;
+    const attempt = this.links(last, fresh);
+    try {
+      await table.bulkAdd(attempt);
+      return fresh;
+    } catch (error) {
+      const chained = alreadyChained(error, fresh);
+      if (!chained) throw error;
+      // Every record after the first refused one was hashed over it: none of them stand.
+      await table.where('seq').above(lastSeq).delete();
+      const rest = fresh.filter((id) => !chained.has(id));
+      await table.bulkAdd(this.links(last, rest));
+      return rest;
+    }
+  }
+
+  /** Records for `ids` in order, continuing from `last` (the genesis when there is none). */
+  private links(last: SyncChainRow | undefined, ids: string[]): SyncChainRow[] {
     let seq = last?.seq ?? 0;
     let hash = last?.hash ?? this.genesis;
-    const rows: SyncChainRow[] = [];
-    for (const id of ids) {
-      if (seen.has(id)) continue;
-      seen.add(id);
+    return ids.map((id) => {
       hash = this.link(hash, id);
-      rows.push({ seq: ++seq, id, hash });
-    }
-    await table.bulkAdd(rows);
-    return rows.map((row) => row.id);
+      return { seq: ++seq, id, hash };
+    });
   }
 
   /** The hash a record should hold given the one before it. */
   expected(prev: string | null, id: string): string {
     return this.link(prev ?? this.genesis, id);
   }
+}
+
+/**
+ * The ids the unique index refused because they are chained already; null when the error is
+ * anything else (it is then not this module's to handle).
+ */
+function alreadyChained(error: unknown, ids: string[]): Set<string> | null {
+  if (!(error instanceof Dexie.BulkError)) return null;
+  const refused = Object.entries(error.failuresByPos);
+  if (refused.length === 0) return null;
+  if (!refused.every(([, failure]) => failure.name === 'ConstraintError')) return null;
+  return new Set(refused.map(([pos]) => ids[Number(pos)]));
 }

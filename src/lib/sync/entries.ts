@@ -2,7 +2,8 @@
  * The first step of each sync round: sorting the document entries that changed into events
  * that verify (and count, once judged), copies to restore (a peer deleted or overwrote an
  * entry this browser holds a sound copy of: the set is grow-only), and entries that are
- * forged or malformed, kept with the reason.
+ * forged or malformed, with the reason. It changes no state of its own, so the pump can sort
+ * the next round's entries while the previous round is being written.
  */
 import type * as Y from 'yjs';
 import { type SyncEvent, type TeamEvent, verifySyncEvent } from './team-events';
@@ -39,49 +40,60 @@ export interface EntrySources {
   /** Verified team events held in memory. */
   team: ReadonlyMap<string, TeamEvent>;
   db: WorkspaceDb;
-  /** Entries known to be invalid, with why; updated in place. */
-  invalid: Map<string, string>;
+}
+
+export interface SortedEntries {
+  /** Entries whose id and signature verify. */
+  fresh: SyncEvent[];
+  /** Sound copies this browser holds of entries a peer deleted or overwrote. */
+  restore: SyncEvent[];
+  /** Entries that are forged or malformed, with why, and no sound copy here. */
+  rejected: Map<string, string>;
 }
 
 /**
- * Sorts the changed `keys`. What this browser holds of them is read in one query, and the
- * signatures are checked many at a time (each is a WebCrypto call off the main thread, so
- * awaiting them one by one would leave it idle).
+ * Sorts the changed `keys`. The signatures are checked many at a time (each is a WebCrypto
+ * call off the main thread, so awaiting them one by one would leave it idle). What this
+ * browser holds is read only for the entries that fail, in one query: a round of thousands of
+ * sound entries then reads nothing, and the log's own write checks for duplicates anyway.
  */
-export async function sortEntries(keys: string[], sources: EntrySources) {
-  const { events, team, db, invalid } = sources;
+export async function sortEntries(keys: string[], sources: EntrySources): Promise<SortedEntries> {
+  const { events, team, db } = sources;
   const fresh: SyncEvent[] = [];
-  const restore: SyncEvent[] = [];
-  let invalidChanged = false;
-  const rows = await db.events.bulkGet(keys.filter((key) => !team.has(key)));
-  const held = new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
+  const failed: { key: string; value: unknown; error: unknown }[] = [];
   const checked = await verifyMany(keys, (key) => events.get(key));
   for (const [index, key] of keys.entries()) {
     const value = events.get(key);
-    const known = team.get(key) ?? held.get(key);
     const outcome = checked[index];
-    try {
-      if (value === undefined) throw new Error('deleted');
-      if (outcome.error !== null) throw outcome.error;
-      const event = outcome.event!;
-      if (event.id !== key) throw new Error(`it is stored under another id (${key})`);
-      fresh.push(event);
-      if (invalid.delete(key)) invalidChanged = true;
-    } catch (error) {
-      // Grow-only: a deletion or an overwrite by a peer never takes away what we hold.
-      const copy = known && strip(known as SyncEvent);
-      const sound =
-        copy &&
-        (await verifySyncEvent(copy).then(
-          () => true,
-          () => false,
-        ));
-      if (copy && sound) restore.push(copy);
-      else if (value !== undefined) {
-        invalid.set(key, error instanceof Error ? error.message : String(error));
-        invalidChanged = true;
-      }
+    let error = value === undefined ? new Error('deleted') : outcome.error;
+    if (error === null && outcome.event!.id !== key) {
+      error = new Error(`it is stored under another id (${key})`);
+    }
+    if (error !== null) {
+      failed.push({ key, value, error });
+      continue;
+    }
+    fresh.push(outcome.event!);
+  }
+
+  const restore: SyncEvent[] = [];
+  const rejected = new Map<string, string>();
+  const rows = await db.events.bulkGet(failed.map(({ key }) => key).filter((k) => !team.has(k)));
+  const held = new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
+  for (const { key, value, error } of failed) {
+    // Grow-only: a deletion or an overwrite by a peer never takes away what we hold.
+    const known = team.get(key) ?? held.get(key);
+    const copy = known && strip(known as SyncEvent);
+    const sound =
+      copy &&
+      (await verifySyncEvent(copy).then(
+        () => true,
+        () => false,
+      ));
+    if (copy && sound) restore.push(copy);
+    else if (value !== undefined) {
+      rejected.set(key, error instanceof Error ? error.message : String(error));
     }
   }
-  return { fresh, restore, invalidChanged };
+  return { fresh, restore, rejected };
 }

@@ -6,11 +6,13 @@
  * appended to the `EventLog`, the same fold local commands use. Events that do not count stay
  * in the document and are listed with their reason.
  *
- * All work runs in one serial pump. Each round verifies the new entries (signatures are async,
+ * All work runs in one pump. Each round verifies a batch of new entries (signatures are async,
  * so before the transaction), then in one transaction extends the audit chain, appends the
  * counted events, takes out any that stopped counting (a late membership change) with a
  * rebuild of the projections, and stores the Yjs update that carried them. What is stored is
- * therefore always what was folded, and starting needs no replay (see `doc-store.ts`).
+ * therefore always what was folded, and starting needs no replay (see `doc-store.ts`). The
+ * rounds are written one after another, but the next batch is verified while a round is being
+ * written: the signatures are checked on CPU the write leaves idle (see `intake.ts`).
  *
  * @example const sync = await WorkspaceSync.open(registry, { rootOwner: registry.actor.id });
  */
@@ -22,8 +24,12 @@ export type { RefusedEvent } from './refused';
 import { Chain, HEAD_KEY, type ChainHead } from './chain';
 import { compactDoc, loadDoc, STORAGE_ORIGIN, storeUpdates } from './doc-store';
 import { NotAllowedError } from './errors';
-import { sortEntries, strip } from './entries';
+import { type SortedEntries, sortEntries, strip } from './entries';
+import { Intake, type IntakeBatch, type Prepared } from './intake';
+import { judgeAll, judgeNew } from './reconcile';
 import { listRefused, type RefusedEvent } from './refused';
+import type { SyncHost, WorkspaceSyncOptions } from './types';
+export type { SyncHost, WorkspaceSyncOptions } from './types';
 import {
   isTeamEvent,
   type Role,
@@ -37,31 +43,10 @@ import {
 import { type StemmaEvent } from '../store/event';
 import { HybridClock } from '../store/hlc';
 import { type Identity, loadIdentity } from '../store/identity';
-import type { EventLog } from '../store/log';
 import type { EventRow } from '../store/schema';
 import { logger } from '../logging/logger';
 
 const log = logger('sync');
-
-/** What sync needs from the registry it serves (`EventRegistry` fits). */
-export interface SyncHost {
-  readonly log: EventLog;
-  /** Called after peers' events changed the log: move the clock past `latest`, refresh views. */
-  absorbed(latest: string | null): void;
-  /** Lets sync refuse, before anything is stored, local writes the member's role forbids. */
-  setCommitGuard?(guard: ((events: StemmaEvent[]) => void) | null): void;
-}
-
-export interface WorkspaceSyncOptions {
-  /** The workspace creator's actor id, from the invite link; an owner forever. */
-  rootOwner: string;
-  /** Where this browser's signing identity lives (tests give each peer its own). */
-  identityDb?: string;
-  /** Stored update rows are merged into one past this count. */
-  compactAfter?: number;
-  /** Most events per Yjs transaction when publishing, so that each update stays small. */
-  publishBatch?: number;
-}
 
 /** The origin of updates this browser makes itself. */
 export const LOCAL_ORIGIN = Symbol('stemma-local');
@@ -74,8 +59,9 @@ export class WorkspaceSync {
   private readonly team = new Map<string, TeamEvent>();
   private readonly invalid = new Map<string, string>();
   private readonly clock = new HybridClock();
-  private pendingKeys = new Set<string>();
-  private pendingUpdates: Uint8Array[] = [];
+  private readonly intake: Intake;
+  /** The batch verified while a round is written; its entries are not judged yet. */
+  private ahead: Prepared | null = null;
   private readonly pendingLocal = new Map<string, StemmaEvent>();
   private running: Promise<void> | null = null;
   private rounds = 0;
@@ -91,6 +77,7 @@ export class WorkspaceSync {
     readonly options: Required<WorkspaceSyncOptions>,
   ) {
     this.authority = new Authority(options.rootOwner, []);
+    this.intake = new Intake(options.roundEntries);
   }
 
   static async open(host: SyncHost, options: WorkspaceSyncOptions): Promise<WorkspaceSync> {
@@ -98,6 +85,7 @@ export class WorkspaceSync {
       identityDb: 'stemma-identity',
       compactAfter: 64,
       publishBatch: 200,
+      roundEntries: 2_000,
       ...options,
     };
     const identity = await loadIdentity(full.identityDb);
@@ -128,12 +116,12 @@ export class WorkspaceSync {
     this.observeLatestStamps();
 
     this.events.observe((event) => {
-      for (const key of event.keysChanged) this.pendingKeys.add(key);
+      this.intake.addKeys(event.keysChanged);
       this.schedule();
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === STORAGE_ORIGIN) return;
-      this.pendingUpdates.push(update);
+      this.intake.addUpdate(update);
       this.schedule();
     });
     this.db.events.hook('creating', this.onCreating);
@@ -177,7 +165,7 @@ export class WorkspaceSync {
   }
 
   private hasWork() {
-    return this.pendingKeys.size > 0 || this.pendingUpdates.length > 0 || this.pendingLocal.size;
+    return !this.intake.empty || this.pendingLocal.size > 0;
   }
 
   private schedule(): void {
@@ -185,17 +173,58 @@ export class WorkspaceSync {
     this.running = (async () => {
       // Start on a later tick, so `running` is set before the body can clear it.
       await Promise.resolve();
+      let grew = false;
       try {
-        while (this.hasWork() && !this.closed) await this.round();
+        let next = this.prepareIfWork();
+        while (next) {
+          const { batch, sorted } = next;
+          const entries = await sorted;
+          this.ahead = next = this.prepareIfWork();
+          grew = (await this.round(batch, entries)) || grew;
+          // Entries that arrived while the round was written, with no batch ahead.
+          next ??= this.prepareIfWork();
+        }
         this.lastError = null;
       } catch (error) {
         this.lastError = error;
         log.error('sync round failed; the entries stay in the document for the next round', error);
+        // Taken but never written: the next pump takes these entries again.
+        if (this.ahead) this.intake.giveBack(this.ahead.batch);
+      }
+      try {
+        // Once per pump, not per round: records past the signed head are still linked to it.
+        if (grew) await this.signHead();
+      } catch (error) {
+        this.lastError = error;
+        log.error('sync could not sign the audit chain head; the next pump signs it', error);
       } finally {
+        this.ahead = null;
         this.running = null;
       }
+      // Work that arrived while the head was signed. Not after a failure: it would only fail
+      // again; the next change to the document starts the pump anew.
+      if (!this.lastError) this.schedule();
     })();
   }
+
+  /** Publishes local events, takes the next batch and starts sorting it; null when idle. */
+  private prepareIfWork(): Prepared | null {
+    if (!this.hasWork() || this.closed) return null;
+    if (this.pendingLocal.size) {
+      const local = [...this.pendingLocal.values()].filter((event) => !this.events.has(event.id));
+      this.pendingLocal.clear();
+      this.publish(local);
+    }
+    const batch = this.intake.take();
+    const sorted = sortEntries(batch.keys, { events: this.events, team: this.team, db: this.db });
+    // The pump awaits it later; until then a failure must not be reported as unhandled.
+    sorted.catch(() => {});
+    return { batch, sorted, keys: new Set(batch.keys) };
+  }
+
+  /** Entries not judged yet: waiting in the intake, or being verified for the next round. */
+  private readonly unverified = (key: string) =>
+    this.intake.has(key) || (this.ahead?.keys.has(key) ?? false);
 
   /** Puts events into the document, a bounded number per Yjs transaction. */
   private publish(events: SyncEvent[]): void {
@@ -207,24 +236,14 @@ export class WorkspaceSync {
     }
   }
 
-  private async round(): Promise<void> {
-    if (this.pendingLocal.size) {
-      const local = [...this.pendingLocal.values()].filter((event) => !this.events.has(event.id));
-      this.pendingLocal.clear();
-      this.publish(local);
-    }
-    const keys = [...this.pendingKeys];
-    this.pendingKeys = new Set();
-    const updates = this.pendingUpdates;
-    this.pendingUpdates = [];
-
-    const { fresh, restore, invalidChanged } = await sortEntries(keys, {
-      events: this.events,
-      team: this.team,
-      db: this.db,
-      invalid: this.invalid,
-    });
+  /** Writes one sorted batch; true when it extended the audit chain. */
+  private async round(batch: IntakeBatch, sorted: SortedEntries): Promise<boolean> {
+    const { updates } = batch;
+    const { fresh, restore, rejected } = sorted;
     if (restore.length) this.publish(restore);
+    let invalidChanged = rejected.size > 0;
+    for (const event of fresh) invalidChanged = this.invalid.delete(event.id) || invalidChanged;
+    for (const [key, reason] of rejected) this.invalid.set(key, reason);
 
     const newTeam = fresh.filter(isTeamEvent).filter((event) => !this.team.has(event.id));
     for (const event of newTeam) this.team.set(event.id, event);
@@ -238,8 +257,12 @@ export class WorkspaceSync {
     await db.transaction('rw', db.tables, async () => {
       const chained = await this.chain.extend(fresh.map((event) => event.id));
       const { add, remove } = newTeam.length
-        ? await this.reconcileAll()
-        : await this.reconcile(stored);
+        ? await judgeAll(this.authority, db, {
+            events: this.events,
+            invalid: this.invalid,
+            unverified: this.unverified,
+          })
+        : await judgeNew(this.authority, db, stored);
       if (remove.length) {
         await db.events.bulkDelete(remove);
         if (add.length) await this.host.log.append(add);
@@ -254,42 +277,13 @@ export class WorkspaceSync {
       if (invalidChanged) await db.meta.put({ key: INVALID_KEY, value: [...this.invalid] });
       grew = chained.length > 0;
     });
-    if (grew) await this.signHead();
     if (changedLog) {
       const latest = fresh.reduce((top, event) => (event.hlc > top ? event.hlc : top), '');
       this.host.absorbed(latest || null);
     }
     if (++this.rounds % 16 === 0) await compactDoc(db, this.options.compactAfter);
     for (const listener of this.listeners) listener();
-  }
-
-  /** Verdicts for new store events only: team rules did not change. */
-  private async reconcile(events: StemmaEvent[]) {
-    const add = events.filter((event) => this.authority.verdict(event).status === 'counted');
-    const refused = events.filter((event) => !add.includes(event)).map((event) => event.id);
-    const present = refused.length ? await this.db.events.bulkGet(refused) : [];
-    return { add, remove: refused.filter((_, index) => present[index]) };
-  }
-
-  /** Team rules changed: judge every store event of the document again. */
-  private async reconcileAll() {
-    const counted = new Map<string, StemmaEvent>();
-    // Entries that arrived during this round are not verified yet: the next round judges them.
-    const unverified = this.pendingKeys;
-    for (const [key, value] of this.events) {
-      const event = value as StemmaEvent;
-      if (this.invalid.has(key) || unverified.has(key) || isTeamEvent(event)) continue;
-      if (this.authority.verdict(event).status === 'counted') {
-        counted.set(key, strip(event) as StemmaEvent);
-      }
-    }
-    const inLog = new Set((await this.db.events.toCollection().primaryKeys()) as string[]);
-    // Local events not yet published are judged when they are.
-    const remove = [...inLog].filter(
-      (id) => this.events.has(id) && !unverified.has(id) && !counted.has(id),
-    );
-    const add = [...counted.values()].filter((event) => !inLog.has(event.id));
-    return { add, remove };
+    return grew;
   }
 
   /** Signs the chain's last record, so that a rewritten chain is caught (see chain.ts). */

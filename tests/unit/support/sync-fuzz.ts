@@ -5,7 +5,7 @@
  * forge events and restart from storage. `runSeed` returns what the checks need.
  */
 import { seededRandom } from './random';
-import { SimNet, type SimPeer } from './sync-net';
+import { type PeerOptions, SimNet, type SimPeer } from './sync-net';
 import { StemmaError } from '../../../src/lib/registry/errors';
 import { sealEvent, type StemmaEvent } from '../../../src/lib/store/event';
 import { Authority } from '../../../src/lib/sync/authority';
@@ -263,9 +263,14 @@ export interface SeedResult {
   events: number;
 }
 
-export async function runSeed(seed: number, steps: number, peerCount = 5): Promise<SeedResult> {
+export async function runSeed(
+  seed: number,
+  steps: number,
+  peerCount = 5,
+  options: PeerOptions = {},
+): Promise<SeedResult> {
   const rng = seededRandom(seed);
-  const net = await SimNet.open(peerCount, `fuzz${seed}`);
+  const net = await SimNet.open(peerCount, `fuzz${seed}`, options);
   try {
     const [owner, ...others] = net.peers;
     // A starting team, so that most commands have someone allowed to make them; the last

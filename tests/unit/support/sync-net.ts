@@ -7,7 +7,10 @@ import * as Y from 'yjs';
 import { uniqueName } from './random';
 import { openEventRegistry } from '../../../src/lib/registry';
 import type { EventRegistry } from '../../../src/lib/registry/registry';
-import { WorkspaceSync } from '../../../src/lib/sync/workspace-sync';
+import { WorkspaceSync, type WorkspaceSyncOptions } from '../../../src/lib/sync/workspace-sync';
+
+/** Options every peer of a net opens its sync with (the root owner and identity are set). */
+export type PeerOptions = Omit<WorkspaceSyncOptions, 'rootOwner' | 'identityDb'>;
 
 export const REMOTE = Symbol('sim-remote');
 
@@ -26,9 +29,11 @@ async function openPeer(
   workspaceId: string,
   identityDb: string,
   rootOwner: string | null,
+  options: PeerOptions,
 ): Promise<SimPeer> {
   const registry = await openEventRegistry({ workspaceId, identityDb });
   const sync = await WorkspaceSync.open(registry, {
+    ...options,
     rootOwner: rootOwner ?? registry.actor.id,
     identityDb,
   });
@@ -36,13 +41,17 @@ async function openPeer(
 }
 
 /** Opens the peers; the first one's actor is the workspace's root owner (the creator). */
-export async function openPeers(count: number, label: string): Promise<SimPeer[]> {
+export async function openPeers(
+  count: number,
+  label: string,
+  options: PeerOptions = {},
+): Promise<SimPeer[]> {
   const peers: SimPeer[] = [];
   for (let index = 0; index < count; index++) {
     const workspaceId = uniqueName(`ws-${label}-${index}`);
     const identityDb = uniqueName(`id-${label}-${index}`);
     const root = peers[0]?.registry.actor.id ?? null;
-    peers.push(await openPeer(index, label, workspaceId, identityDb, root));
+    peers.push(await openPeer(index, label, workspaceId, identityDb, root, options));
   }
   return peers;
 }
@@ -58,13 +67,16 @@ export class SimNet {
   /** blocked[a][b]: messages from a to b wait. */
   private readonly blocked: boolean[][];
 
-  constructor(readonly peers: SimPeer[]) {
+  constructor(
+    readonly peers: SimPeer[],
+    private readonly options: PeerOptions = {},
+  ) {
     this.blocked = peers.map(() => peers.map(() => false));
     for (const peer of peers) this.attach(peer);
   }
 
-  static async open(count: number, label: string): Promise<SimNet> {
-    return new SimNet(await openPeers(count, label));
+  static async open(count: number, label: string, options: PeerOptions = {}): Promise<SimNet> {
+    return new SimNet(await openPeers(count, label, options), options);
   }
 
   /** Sends what a peer's document changes (not what it received) to every other peer. */
@@ -86,7 +98,7 @@ export class SimNet {
     old.registry.close();
     const root = this.peers[0].registry.actor.id;
     const label = old.label.slice(0, old.label.lastIndexOf('-'));
-    const peer = await openPeer(index, label, old.workspaceId, old.identityDb, root);
+    const peer = await openPeer(index, label, old.workspaceId, old.identityDb, root, this.options);
     this.peers[index] = peer;
     this.attach(peer);
   }
