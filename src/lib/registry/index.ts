@@ -35,11 +35,16 @@ export async function openRegistry(options: OpenOptions = {}): Promise<Registry>
 /** The concrete registry, for tests and benchmarks that need the log underneath. */
 export async function openEventRegistry(options: OpenOptions = {}): Promise<EventRegistry> {
   const identityDb = options.identityDb ?? 'stemma-identity';
-  const identity = await loadIdentity(identityDb);
   const { log, lineage } = openWorkspaceLog(options.workspaceId ?? 'default');
-  await log.db.open();
+  // Two databases to open on a cold start: at once, not one after the other.
+  const [identity, latest] = await Promise.all([
+    loadIdentity(identityDb),
+    log.db.open().then(() => log.latestStamp()),
+  ]).catch((error: unknown) => {
+    log.close();
+    throw error;
+  });
   const clock = new HybridClock();
-  const latest = await log.latestStamp();
   if (latest) clock.observe(latest);
   // Built in the background: the first page paints without waiting for lineage.
   lineage.prepare(log.db);
