@@ -159,6 +159,9 @@ async function main() {
     const url = `${server.url}__bench/${query.size > 0 ? `?${query}` : ''}`;
     console.log(`Running ${options.suite.length > 0 ? options.suite.join(', ') : 'every suite'}`);
     const report = await collectReport(page, url);
+    // The suites leave hundreds of MB of garbage in the bench page's heap, which a same-site
+    // tab may share a renderer with: leave it before the app is timed in other tabs.
+    await page.goto('about:blank');
     if (report.error) {
       // Nothing ran (a mistyped suite name, say): keep the last results file as it was.
       console.error(report.error);

@@ -161,11 +161,11 @@ function pageRequest(
   }
 
   const sort = options.sort ?? 'created';
-  const order = sortPlan(sort, options.order ?? defaultDirection(sort));
+  const direction = options.order ?? defaultDirection(sort);
+  const order = sortPlan(sort, direction);
   const includeArchived = options.includeArchived ?? false;
   const accept = (row: VersionRow) =>
     (includeArchived || row.archived === 0) && (filter === null || matchesFilter(row, filter));
-  const direction = options.order ?? defaultDirection(sort);
   return {
     strategy,
     filter,
