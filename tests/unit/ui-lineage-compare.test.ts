@@ -37,7 +37,7 @@ const read = (steps: ReturnType<typeof pathSteps>) =>
   steps.map((step) => `${step.child.label} ${step.relation} ${step.parent.label}`);
 
 describe('lineage compare', () => {
-  test('a path reads child first, walked down from the ancestor or up from the descendant', async () => {
+  test('a path reads child first, walked from the ancestor or from the descendant', async () => {
     const { registry, v } = await family();
     const down = await registry.lineagePath(v[1], v[3]);
     const up = await registry.lineagePath(v[3], v[1]);

@@ -172,6 +172,9 @@ export interface SearchRequest {
   includeArchived?: boolean;
 }
 
+/** Which search path answered: the in-memory index, or IndexedDB while that is not ready. */
+export type SearchPath = 'memory' | 'candidates' | 'walk';
+
 export interface SearchPage {
   versions: ModelVersion[];
   page: number;
@@ -185,7 +188,7 @@ export interface SearchPage {
    * What answered: the in-memory index, or IndexedDB (`candidates`, `walk`) while that index
    * is being built; `uri` for a `models:/` URI.
    */
-  via: 'memory' | 'candidates' | 'walk' | 'uri';
+  via: SearchPath | 'uri';
 }
 
 export interface ModelListRequest {

@@ -16,7 +16,7 @@
 import { logger } from '../../logging/logger';
 import type { VersionRow, WorkspaceDb } from '../../store/schema';
 import { InvalidInputError } from '../errors';
-import type { SortField } from '../types';
+import type { SearchPath, SortField } from '../types';
 import type { FilterNode } from './ast';
 import { matchesFilter } from './match';
 import { sortPlan, defaultDirection, type SortDirection, type SortPlan } from './order';
@@ -77,7 +77,7 @@ export interface SearchResult {
   /** Every match, counted when that was free (memory, candidates, a walk to the end). */
   total: number | null;
   /** Which path answered: for tests, benchmarks and the debug log. */
-  via: 'memory' | 'candidates' | 'walk';
+  via: SearchPath;
 }
 
 interface PageRequest {
