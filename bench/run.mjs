@@ -67,13 +67,25 @@ async function collectReport(page, url) {
 }
 
 /**
- * Opens the app in a new tab of the same profile, so it finds the workspace the registry
- * suite left, and times from navigation start to the first model row on screen (by a
- * MutationObserver set up before any app script runs). Cold: the first open; warm: a reload.
+ * Opens the app in a new tab of `context`, which holds the profile the registry suite left,
+ * and times from navigation start to the first model row on screen (by a MutationObserver set
+ * up before any app script runs). Cold: the first open; warm: two reloads. The cold open also
+ * says when the app asked IndexedDB for the workspace and when it was open, since opening a
+ * large database is the part a freshly started browser pays for.
  */
 async function timeFirstListPaint(context, baseUrl) {
   const page = await context.newPage();
   await page.addInitScript(() => {
+    const marks = (window.__paintMarks = {});
+    const open = indexedDB.open.bind(indexedDB);
+    indexedDB.open = (name, version) => {
+      const request = open(name, version);
+      if (String(name).startsWith('stemma-ws-')) {
+        marks.workspaceOpenAsked ??= performance.now();
+        request.addEventListener('success', () => (marks.workspaceOpen ??= performance.now()));
+      }
+      return request;
+    };
     const record = () => {
       if (
         window.__firstRowAt === undefined &&
@@ -85,14 +97,43 @@ async function timeFirstListPaint(context, baseUrl) {
     new MutationObserver(record).observe(document, { childList: true, subtree: true });
   });
   const times = [];
+  let coldSteps = null;
   for (let run = 0; run < 3; run++) {
     if (run === 0) await page.goto(baseUrl);
     else await page.reload();
     await page.waitForFunction(() => window.__firstRowAt !== undefined, null, { timeout: 60_000 });
     times.push(Math.round(await page.evaluate(() => window.__firstRowAt)));
+    if (run === 0) {
+      coldSteps = await page.evaluate(() => {
+        const [navigation] = performance.getEntriesByType('navigation');
+        const marks = window.__paintMarks;
+        return {
+          domContentLoadedMs: Math.round(navigation?.domContentLoadedEventEnd ?? 0),
+          workspaceOpenAskedMs: Math.round(marks.workspaceOpenAsked ?? 0),
+          workspaceOpenMs: Math.round(marks.workspaceOpen ?? 0),
+        };
+      });
+    }
   }
   await page.close();
-  return { coldMs: times[0], warmMs: times.slice(1), target: '<= 1000 ms' };
+  return { coldMs: times[0], warmMs: times.slice(1), coldSteps };
+}
+
+/**
+ * The first list paint as a user meets it when they come back to the app: a browser started
+ * afresh on the profile the registry suite left (IndexedDB closed, nothing of it in memory).
+ */
+async function timeReopenedPaint(profileDir, executablePath, baseUrl) {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    args: chromiumArgs,
+    headless: true,
+  });
+  try {
+    return await timeFirstListPaint(context, baseUrl);
+  } finally {
+    await context.close();
+  }
 }
 
 /**
@@ -172,7 +213,17 @@ async function main() {
     if (report.suites.registry?.ok) {
       const registry = report.suites.registry.result;
       if (registry.register) await searchInNewTab(context, server.url, registry);
-      registry.firstListPaint = await timeFirstListPaint(context, server.url);
+      // Right after the suite wrote (and deleted) about a million rows, IndexedDB is still
+      // compacting them; a user who comes back later meets the reopened figure.
+      const sameBrowser = await timeFirstListPaint(context, server.url);
+      await context.close();
+      const reopened = await timeReopenedPaint(profileDir, executablePath, server.url);
+      registry.firstListPaint = {
+        ...reopened,
+        measured: 'in a browser started afresh on the stored workspace',
+        target: '<= 1000 ms',
+        rightAfterWriting: { ...sameBrowser, measured: 'in a new tab of the writing browser' },
+      };
     }
 
     const results = {
