@@ -169,4 +169,40 @@ describe('starting again', () => {
     expect(net.peers[0].sync.events.size).toBe(size);
     await net.close();
   });
+
+  test('compaction keeps rows near a size, and later compactions start past them', async () => {
+    const { net, owner } = await team('compact-sized');
+    const { compactDoc } = await import('../../src/lib/sync/doc-store');
+    const db = owner.registry.log.db;
+    for (let i = 0; i < 12; i++) await owner.registry.registerVersion({ model: 'bert' });
+    await owner.sync.settled();
+    const rows = await db.syncUpdates.toArray();
+    const largest = Math.max(...rows.map((row) => row.update.byteLength));
+    const target = largest * 3;
+
+    expect(await compactDoc(db, 1, target)).toBe(true);
+    const merged = await db.syncUpdates.toArray();
+    expect(merged.length).toBeGreaterThan(1);
+    expect(merged.length).toBeLessThan(rows.length);
+    // A merged row is a little smaller than its parts added up, never past the target.
+    for (const row of merged) expect(row.update.byteLength).toBeLessThanOrEqual(target);
+    const mark = (await db.meta.get('sync:compactedThrough'))?.value as number;
+    expect(mark).toBeGreaterThan(0);
+
+    // Only rows past the mark are read again: the ones before it stay as they are.
+    const before = merged.filter((row) => row.seq! <= mark);
+    for (let i = 0; i < 4; i++) await owner.registry.registerVersion({ model: 'bert' });
+    await owner.sync.settled();
+    await compactDoc(db, 1, target);
+    const after = await db.syncUpdates.where('seq').belowOrEqual(mark).toArray();
+    expect(after).toEqual(before);
+
+    const size = owner.sync.events.size;
+    const hash = await owner.registry.stateHash();
+    await net.restart(0);
+    expect(net.peers[0].sync.events.size).toBe(size);
+    expect(await net.peers[0].registry.stateHash()).toBe(hash);
+    expect((await net.peers[0].sync.audit()).ok).toBe(true);
+    await net.close();
+  });
 });
