@@ -40,6 +40,7 @@ const REOPEN_WORKSPACE = 'bench-sync-reopen';
 // Both peers connect at once by default; STAGGER_MS=500 starts B later, as the bench did while
 // y-webrtc's offer glare could leave a connection that never opened (see transport.ts).
 const STAGGER_MS = Number(process.env.STAGGER_MS ?? 0);
+const LIVE_SAMPLES = 10;
 
 const { values: options } = parseArgs({
   options: {
@@ -160,6 +161,37 @@ async function connectBoth(a, b, signalingUrl) {
   await b.call('connect', [signalingUrl]);
 }
 
+/**
+ * With both connected and in step: one teammate registers a version, as a user would, and the
+ * clock runs until the other's log holds it. Alternates between the two, LIVE_SAMPLES times.
+ */
+async function measureLive(a, b) {
+  const samples = [];
+  for (let i = 0; i < LIVE_SAMPLES; i++) {
+    const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
+    const before = await to.call('logCount');
+    const started = Date.now();
+    await from.call('registerOne', `${from.name}-model-0`, 1_000_000 + i);
+    await waitFor(
+      `${to.name} to log ${from.name}'s new version`,
+      async () => {
+        return (await to.call('logCount')) > before;
+      },
+      30e3,
+      20,
+    );
+    samples.push(Date.now() - started);
+  }
+  const sorted = [...samples].sort((x, y) => x - y);
+  return {
+    what: "one version registered on a connected teammate's browser, until this log holds it",
+    samplesMs: samples,
+    p50Ms: sorted[Math.floor(sorted.length / 2)],
+    maxMs: sorted.at(-1),
+    target: '<= 2000 ms',
+  };
+}
+
 async function measureConverge(baseUrl, signalingUrl, executablePath) {
   const a = await openPeer('a', baseUrl, executablePath);
   const b = await openPeer('b', baseUrl, executablePath);
@@ -202,6 +234,7 @@ async function measureConverge(baseUrl, signalingUrl, executablePath) {
       async () => `Last seen: ${JSON.stringify([await a.call('status'), await b.call('status')])}`,
     );
     const [sa, sb] = statuses;
+    const live = await measureLive(a, b);
     const connected = Math.max(sa.connectedAt, sb.connectedAt);
     const docsDone = Math.max(sa.docCompleteAt, sb.docCompleteAt);
     const logsDone = Math.max(sa.logCompleteAt, sb.logCompleteAt);
@@ -229,6 +262,7 @@ async function measureConverge(baseUrl, signalingUrl, executablePath) {
         ]),
       ),
       docBytes: await a.call('docBytes'),
+      live,
     };
   } finally {
     await a.close();

@@ -204,6 +204,16 @@ class SyncPeer {
     }));
   }
 
+  /** Registers one version of `model`, as a user's click would; returns the events logged. */
+  async registerOne(model: string, index: number): Promise<number> {
+    await this.registry!.registerVersion(versionInput(model, index));
+    return this.registry!.log.db.events.count();
+  }
+
+  logCount(): Promise<number> {
+    return this.registry!.log.db.events.count();
+  }
+
   /** Bytes of the whole document as one update, the most a fresh teammate would receive. */
   docBytes(): number {
     return Y.encodeStateAsUpdate(this.sync!.doc).byteLength;
