@@ -103,7 +103,8 @@ export class LinkWatch {
       if (conn.peer.destroyed) continue;
       const link = this.link(conn.peer);
       if (!conn.connected) {
-        if (now - link.seenAt >= stallMs) this.close(id, conn, 'never opened');
+        // Offer glare leaves these now and then; y-webrtc recovers once it is closed.
+        if (now - link.seenAt >= stallMs) this.close(id, conn, 'never opened', 'info');
         continue;
       }
       link.openedAt ??= now;
@@ -120,13 +121,13 @@ export class LinkWatch {
       }
       link.asked++;
       link.askedAt = now;
-      log.info('asking a peer for its document again (sync step 1)', { peer: id, try: link.asked });
+      log.warn('asking a peer for its document again (sync step 1)', { peer: id, try: link.asked });
       conn.peer.send(syncStep1Message(this.doc));
     }
   }
 
-  private close(id: string, conn: WatchedConn, why: string) {
-    log.info(`closing a WebRTC connection that ${why}`, { peer: id });
+  private close(id: string, conn: WatchedConn, why: string, level: 'info' | 'warn' = 'warn') {
+    log[level](`closing a WebRTC connection that ${why}`, { peer: id });
     conn.peer.destroy();
   }
 }
