@@ -3,14 +3,15 @@
  *
  * - A connection that never opens is closed (offer glare can leave one side waiting on an
  *   offer nothing answers, and nothing retries); y-webrtc then announces again.
- * - An open connection that has not delivered sync step 2 (the peer's answer to the step 1
- *   y-webrtc sends on connect) is sent step 1 again, a few times, never while frames are
- *   still arriving (a large step 2 takes a while). y-webrtc sends step 1 only once per
- *   connection: a lost one left the peers connected and never synced.
+ * - An open connection that delivers messages but not sync step 2 (the peer's answer to the
+ *   step 1 y-webrtc sends on connect) is sent step 1 again, a few times, never while frames
+ *   are still arriving (a large step 2 takes a while). y-webrtc sends step 1 only once per
+ *   connection: a lost one would leave the peers connected and never synced.
  * - An open connection over which nothing at all arrives, or that still has not delivered
  *   step 2 after those tries, is closed, so that y-webrtc negotiates a new one. After offer
- *   glare both ends can report the channel open while each listens on its own data channel
- *   and the other writes to another; asking again cannot cure that, a new connection does.
+ *   glare both ends can report the channel open while neither hears the other (2 runs in 16
+ *   of `bench/sync.mjs`; likely each listens on its own data channel while the other writes
+ *   to another); asking again cannot cure that, a new connection does.
  */
 import type * as Y from 'yjs';
 import type { LinkHooks, PeerLike } from './chunking';
@@ -41,7 +42,9 @@ export const LINK_TIMINGS: LinkTimings = {
   resyncMs: 4_000,
   quietMs: 1_500,
   resyncTries: 3,
-  silentMs: 10_000,
+  // y-webrtc sends step 1 and its awareness the moment the channel opens: a healthy peer is
+  // heard from within a round trip. In the bench, deaf connections never started talking.
+  silentMs: 5_000,
 };
 
 /** A y-webrtc connection, as far as the watch uses it. */
@@ -113,8 +116,9 @@ export class LinkWatch {
         this.close(id, conn, 'is open but delivered nothing');
         continue;
       }
+      // Asking a connection that never delivered a byte is no use: wait to close it instead.
       const waited = now - Math.max(link.openedAt, link.askedAt) >= resyncMs;
-      if (!waited || now - link.heardAt < quietMs) continue;
+      if (link.heardAt === 0 || !waited || now - link.heardAt < quietMs) continue;
       if (link.asked >= resyncTries) {
         this.close(id, conn, `did not deliver the document after ${link.asked} requests`);
         continue;

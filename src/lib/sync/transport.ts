@@ -148,6 +148,7 @@ export class SyncTransport {
     };
   }
 
+  /** y-webrtc's room: its connections, and the origin it applies peers' messages with. */
   private room() {
     return (this.webrtc as unknown as RoomInternals).room;
   }
