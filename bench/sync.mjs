@@ -115,6 +115,9 @@ async function openPeer(name, baseUrl, executablePath) {
     args: chromiumArgs,
     headless: true,
   });
+  // The app's logger is silent unless told; its warnings (a connection asked again or closed,
+  // see src/lib/sync/links.ts) explain a slow or stuck run.
+  await context.addInitScript(() => localStorage.setItem('stemmaLog', 'warn'));
   const page = context.pages()[0] ?? (await context.newPage());
   // The app logs every sync round; only trouble is worth echoing.
   page.on('console', (message) => {

@@ -238,7 +238,10 @@ test('through a relay: peers sync, and forged or stranger events are refused', a
       ...real,
       payload: { ...(real!.payload as object), name: 'forged/model' },
     };
-    hostile.events.set(String(real!.id).replace(/^./, 'f'), forged);
+    // Under a new key: one id in 16 starts with 'f', and the same key would overwrite the real
+    // entry, which every peer restores from its own copy (grow-only) rather than refuse.
+    const realId = String(real!.id);
+    hostile.events.set(`${realId.startsWith('f') ? 'e' : 'f'}${realId.slice(1)}`, forged);
     // Correctly signed, but by a key that holds no role in this workspace.
     const mallory = await strangerIdentity();
     const stranger = await sealEvent(

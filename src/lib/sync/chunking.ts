@@ -109,8 +109,21 @@ export function sideChannel(peer: object): SideChannel | null {
   return wrapped.get(peer) ?? null;
 }
 
-/** Wraps one connection; safe to call twice. */
-export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): SideChannel {
+/** What a connection's owner learns from, and decides about, its y-webrtc traffic. */
+export interface LinkHooks {
+  /** Each whole y-webrtc message from the peer, before y-webrtc reads it. */
+  received?(message: Uint8Array): void;
+  /** Each frame from the peer, on either stream: the link is alive. */
+  heard?(): void;
+  /**
+   * Asked about each message y-webrtc sends to the peer while it reads one from that peer
+   * (a message's effects are sent synchronously); true drops it. See `echo.ts`.
+   */
+  isEcho?(message: Uint8Array): boolean;
+}
+
+/** Wraps one connection; safe to call twice (the first call's hooks stay). */
+export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES, hooks: LinkHooks = {}): SideChannel {
   const known = wrapped.get(peer);
   if (known) return known;
   const send = peer.send.bind(peer);
@@ -122,6 +135,8 @@ export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): SideChannel {
   let queuedBytes = 0;
   let nextId = 1;
   let draining = false;
+  /** True while y-webrtc reads a message from this peer. */
+  let reading = false;
 
   const drain = () => {
     draining = false;
@@ -149,17 +164,28 @@ export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES): SideChannel {
     }
     if (!draining) drain();
   };
-  peer.send = (data: Uint8Array) => enqueue(data, 'yjs');
+  peer.send = (data: Uint8Array) => {
+    if (reading && hooks.isEcho?.(data)) return;
+    enqueue(data, 'yjs');
+  };
   peer.emit = (event: string | symbol, ...args: unknown[]) => {
     if (event !== 'data') return emit(event, ...args);
     const frame = new Uint8Array(args[0] as ArrayBufferLike);
+    hooks.heard?.();
     if (frame[0] >= BASE.side) {
       const message = sideReassembler.accept(frame, BASE.side);
       if (message) for (const listener of sideListeners) listener(message);
       return true;
     }
     const message = reassembler.accept(frame);
-    return message ? emit('data', message) : true;
+    if (!message) return true;
+    hooks.received?.(message);
+    reading = true;
+    try {
+      return emit('data', message);
+    } finally {
+      reading = false;
+    }
   };
   const side: SideChannel = {
     send: (data) => enqueue(data, 'side'),

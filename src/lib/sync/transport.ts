@@ -10,9 +10,11 @@
  */
 import { WebrtcProvider } from 'y-webrtc';
 import { WebsocketProvider } from 'y-websocket';
-import { chunkPeer, type PeerLike } from './chunking';
+import { chunkPeer, FRAME_BYTES } from './chunking';
+import { EchoGuard } from './echo';
 import type { FileTransfers } from './file-transfer';
 import type { Invite } from './invite';
+import { LINK_TIMINGS, type LinkTimings, LinkWatch, type WatchedConn } from './links';
 import { Presence } from './presence';
 import type { WorkspaceSync } from './workspace-sync';
 import { sha256Hex } from '../store/bytes';
@@ -29,11 +31,11 @@ export interface TransportSettings {
   relayUrl: string | null;
   /** How long to look for peers before saying none were found. */
   joinTimeoutMs?: number;
+  /** How long the connection watch waits before it acts (see `links.ts`); tests shorten it. */
+  linkTimings?: Partial<LinkTimings>;
+  /** A WebRTC implementation where the runtime has none (Node: `@roamhq/wrtc`). */
+  wrtc?: object;
 }
-
-/** A connection not open after this long is closed and negotiated again. */
-const STALL_MS = 8_000;
-const STALL_CHECK_MS = 2_000;
 
 export type TransportState = 'connecting' | 'connected' | 'no-peers' | 'stopped';
 
@@ -51,7 +53,7 @@ export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>)
 
 interface RoomInternals {
   room: {
-    webrtcConns: Map<string, { peer: PeerLike & { destroy(): void }; connected: boolean }>;
+    webrtcConns: Map<string, WatchedConn>;
     bcConns: Set<string>;
   } | null;
 }
@@ -64,8 +66,8 @@ export class SyncTransport {
   private readonly listeners = new Set<(state: TransportState) => void>();
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly watchdog: ReturnType<typeof setInterval>;
-  /** When each WebRTC connection was first seen, to notice ones that never open. */
-  private readonly seenAt = new Map<string, number>();
+  private readonly links: LinkWatch;
+  private readonly echo: EchoGuard;
 
   private constructor(
     sync: WorkspaceSync,
@@ -76,23 +78,23 @@ export class SyncTransport {
     transfers: FileTransfers | null,
   ) {
     this.presence = new Presence(sync.doc, { actor: sync.actor, name });
+    const timings = { ...LINK_TIMINGS, ...settings.linkTimings };
+    this.links = new LinkWatch(sync.doc, timings);
+    this.echo = new EchoGuard(sync.doc, () => this.room());
+    const wrtc = settings.wrtc ? { wrtc: settings.wrtc } : {};
     this.webrtc = new WebrtcProvider(room, sync.doc, {
       signaling: settings.signaling,
       password: invite.password,
       awareness: this.presence.awareness,
-      peerOpts: { config: { iceServers: settings.iceServers } },
+      peerOpts: { config: { iceServers: settings.iceServers }, ...wrtc },
     });
     // The provider opens its room once the password's key is derived; its own callback runs
     // first, so the room exists here, before any connection can be made.
     void (this.webrtc as unknown as { key: PromiseLike<unknown> }).key.then(() =>
       this.frameConnections(transfers),
     );
-    this.webrtc.on('peers', ({ added, removed }: { added: string[]; removed: string[] }) => {
-      for (const id of added) this.seenAt.set(id, Date.now());
-      for (const id of removed) {
-        this.seenAt.delete(id);
-        transfers?.detach(id);
-      }
+    this.webrtc.on('peers', ({ removed }: { removed: string[] }) => {
+      for (const id of removed) transfers?.detach(id);
       this.refresh();
     });
     this.webrtc.on('synced', () => this.refresh());
@@ -106,7 +108,10 @@ export class SyncTransport {
     this.timer = setTimeout(() => {
       if (this.state === 'connecting') this.set('no-peers');
     }, settings.joinTimeoutMs ?? 10_000);
-    this.watchdog = setInterval(() => this.dropStalled(), STALL_CHECK_MS);
+    this.watchdog = setInterval(() => {
+      const conns = this.room()?.webrtcConns;
+      if (conns) this.links.check(conns);
+    }, timings.checkMs);
   }
 
   static async start(
@@ -128,10 +133,10 @@ export class SyncTransport {
    * would garble everything the other end sends.
    */
   private frameConnections(transfers: FileTransfers | null) {
-    const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
+    const conns = this.room()?.webrtcConns;
     if (!conns) return;
-    const frame = (id: string, conn: { peer: PeerLike }) => {
-      const side = chunkPeer(conn.peer);
+    const frame = (id: string, conn: WatchedConn) => {
+      const side = chunkPeer(conn.peer, FRAME_BYTES, this.links.hooks(conn.peer, this.echo));
       transfers?.detach(id);
       transfers?.attach(id, side);
     };
@@ -143,27 +148,14 @@ export class SyncTransport {
     };
   }
 
-  /**
-   * Closes connections that never opened. When two peers announce themselves at the same
-   * instant, y-webrtc's offer glare can leave one side waiting on a connection that will not
-   * open, and nothing retries; closing it makes y-webrtc announce again and start afresh.
-   */
-  private dropStalled() {
-    const conns = (this.webrtc as unknown as RoomInternals).room?.webrtcConns;
-    const now = Date.now();
-    for (const [id, conn] of conns ?? []) {
-      const since = this.seenAt.get(id) ?? now;
-      if (!this.seenAt.has(id)) this.seenAt.set(id, now);
-      if (conn.connected || now - since < STALL_MS) continue;
-      log.info('closing a WebRTC connection that never opened', { peer: id });
-      this.seenAt.delete(id);
-      conn.peer.destroy();
-    }
+  /** y-webrtc's room: its connections, and the origin it applies peers' messages with. */
+  private room() {
+    return (this.webrtc as unknown as RoomInternals).room;
   }
 
   /** Peers reached: WebRTC connections, other tabs, and the relay when it synced. */
   peerCount(): number {
-    const room = (this.webrtc as unknown as RoomInternals).room;
+    const room = this.room();
     // A connection counts once its data channel is open, not while it is being negotiated.
     const open = [...(room?.webrtcConns.values() ?? [])].filter((conn) => conn.connected);
     const direct = open.length + (room?.bcConns.size ?? 0);
@@ -194,6 +186,7 @@ export class SyncTransport {
     this.set('stopped');
     this.relay?.destroy();
     this.webrtc.destroy();
+    this.echo.destroy();
     this.presence.destroy();
   }
 }

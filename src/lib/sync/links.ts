@@ -1,0 +1,137 @@
+/**
+ * Watches each y-webrtc connection until it has done its job: delivered the peer's document.
+ *
+ * - A connection that never opens is closed (offer glare can leave one side waiting on an
+ *   offer nothing answers, and nothing retries); y-webrtc then announces again.
+ * - An open connection that delivers messages but not sync step 2 (the peer's answer to the
+ *   step 1 y-webrtc sends on connect) is sent step 1 again, a few times, never while frames
+ *   are still arriving (a large step 2 takes a while). y-webrtc sends step 1 only once per
+ *   connection: a lost one would leave the peers connected and never synced.
+ * - An open connection over which nothing at all arrives, or that still has not delivered
+ *   step 2 after those tries, is closed, so that y-webrtc negotiates a new one. After offer
+ *   glare both ends can report the channel open while neither hears the other (2 runs in 16
+ *   of `bench/sync.mjs`; likely each listens on its own data channel while the other writes
+ *   to another); asking again cannot cure that, a new connection does.
+ */
+import type * as Y from 'yjs';
+import type { LinkHooks, PeerLike } from './chunking';
+import type { EchoGuard } from './echo';
+import { syncKind, syncStep1Message } from './messages';
+import { logger } from '../logging/logger';
+
+const log = logger('sync');
+
+export interface LinkTimings {
+  /** How often connections are looked at. */
+  checkMs: number;
+  /** A connection not open after this long is closed. */
+  stallMs: number;
+  /** Open this long (or this long since the last ask) without step 2: ask again. */
+  resyncMs: number;
+  /** ...once no frame has arrived for this long. */
+  quietMs: number;
+  /** How many times to ask again before closing the connection. */
+  resyncTries: number;
+  /** Open this long with nothing received at all: close it. */
+  silentMs: number;
+}
+
+export const LINK_TIMINGS: LinkTimings = {
+  checkMs: 1_000,
+  stallMs: 8_000,
+  resyncMs: 4_000,
+  quietMs: 1_500,
+  resyncTries: 3,
+  // y-webrtc sends step 1 and its awareness the moment the channel opens: a healthy peer is
+  // heard from within a round trip. In the bench, deaf connections never started talking.
+  silentMs: 5_000,
+};
+
+/** A y-webrtc connection, as far as the watch uses it. */
+export interface WatchedConn {
+  peer: PeerLike & { destroy(): void };
+  connected: boolean;
+}
+
+interface Link {
+  seenAt: number;
+  openedAt: number | null;
+  /** When the last frame arrived; 0 for never. */
+  heardAt: number;
+  synced: boolean;
+  asked: number;
+  askedAt: number;
+}
+
+export class LinkWatch {
+  private readonly links = new WeakMap<object, Link>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly timings: LinkTimings,
+  ) {}
+
+  private link(peer: object): Link {
+    let link = this.links.get(peer);
+    if (!link) {
+      link = {
+        seenAt: Date.now(),
+        openedAt: null,
+        heardAt: 0,
+        synced: false,
+        asked: 0,
+        askedAt: 0,
+      };
+      this.links.set(peer, link);
+    }
+    return link;
+  }
+
+  /** The framing hooks for one connection's peer (see `chunkPeer`). */
+  hooks(peer: object, echo: EchoGuard): LinkHooks {
+    const link = this.link(peer);
+    return {
+      heard: () => (link.heardAt = Date.now()),
+      received: (message) => {
+        if (!link.synced && syncKind(message) === 'step2') link.synced = true;
+      },
+      isEcho: (message) => echo.isEcho(syncKind(message) === 'update'),
+    };
+  }
+
+  /** Looks at every connection of the room once; called every `checkMs`. */
+  check(conns: Iterable<[string, WatchedConn]>, now = Date.now()): void {
+    const { stallMs, resyncMs, quietMs, resyncTries, silentMs } = this.timings;
+    for (const [id, conn] of conns) {
+      if (conn.peer.destroyed) continue;
+      const link = this.link(conn.peer);
+      if (!conn.connected) {
+        // Offer glare leaves these now and then; y-webrtc recovers once it is closed.
+        if (now - link.seenAt >= stallMs) this.close(id, conn, 'never opened', 'info');
+        continue;
+      }
+      link.openedAt ??= now;
+      if (link.synced) continue;
+      if (link.heardAt === 0 && now - link.openedAt >= silentMs) {
+        this.close(id, conn, 'is open but delivered nothing');
+        continue;
+      }
+      // Asking a connection that never delivered a byte is no use: wait to close it instead.
+      const waited = now - Math.max(link.openedAt, link.askedAt) >= resyncMs;
+      if (link.heardAt === 0 || !waited || now - link.heardAt < quietMs) continue;
+      if (link.asked >= resyncTries) {
+        this.close(id, conn, `did not deliver the document after ${link.asked} requests`);
+        continue;
+      }
+      link.asked++;
+      link.askedAt = now;
+      log.warn('asking a peer for its document again (sync step 1)', { peer: id, try: link.asked });
+      conn.peer.send(syncStep1Message(this.doc));
+    }
+  }
+
+  private close(id: string, conn: WatchedConn, why: string, level: 'info' | 'warn' = 'warn') {
+    log[level](`closing a WebRTC connection that ${why}`, { peer: id });
+    conn.peer.destroy();
+  }
+}
