@@ -53,8 +53,7 @@ export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>)
 
 interface RoomInternals {
   room: {
-    peerId: string;
-    webrtcConns: Map<string, WatchedConn & { peer: { initiator?: boolean } }>;
+    webrtcConns: Map<string, WatchedConn>;
     bcConns: Set<string>;
   } | null;
 }
@@ -132,18 +131,9 @@ export class SyncTransport {
    * than the 'peers' event, also catches the connection y-webrtc makes anew for a peer it
    * already knows (offer glare), which emits no event; an unframed connection on one end
    * would garble everything the other end sends.
-   *
-   * It also keeps offer glare from happening between Stemma peers. y-webrtc makes an offering
-   * connection to every peer it hears announce itself, so two peers that announce at once
-   * both offer, and one end was often left with a connection that never opened (4 to 17 s
-   * lost in the bench). Here only the peer with the smaller id offers: the other drops the
-   * offering connection it was about to make, and as y-webrtc announces itself again when a
-   * connection closes, the smaller peer hears it and offers. A peer without this rule still
-   * offers to everyone, which the connection watch copes with as before.
    */
   private frameConnections(transfers: FileTransfers | null) {
-    const room = this.room();
-    const conns = room?.webrtcConns;
+    const conns = this.room()?.webrtcConns;
     if (!conns) return;
     const frame = (id: string, conn: WatchedConn) => {
       const side = chunkPeer(conn.peer, FRAME_BYTES, this.links.hooks(conn.peer, this.echo));
@@ -153,11 +143,6 @@ export class SyncTransport {
     for (const [id, conn] of conns) frame(id, conn);
     const set = conns.set.bind(conns);
     conns.set = (id, conn) => {
-      if (conn.peer.initiator && room.peerId > id) {
-        log.debug('leaving the offer to the peer with the smaller id', { peer: id });
-        conn.peer.destroy();
-        return conns;
-      }
       frame(id, conn);
       return set(id, conn);
     };
