@@ -66,6 +66,20 @@ export class SyncTransport {
   private readonly listeners = new Set<(state: TransportState) => void>();
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly watchdog: ReturnType<typeof setInterval>;
+
+  /**
+   * y-webrtc reads every answer published in the room, addressed to this peer or not, and
+   * first clears the glare token of its connection to the answering peer without checking
+   * that it has one. With no connection to that peer the answer cannot be for this peer, so
+   * the TypeError it throws (an unhandled rejection of its signaling handler) is dropped here
+   * rather than shown as a page error; every other rejection is left alone.
+   */
+  private readonly strayAnswer = (event: PromiseRejectionEvent) => {
+    const reason = event.reason as { message?: unknown } | null;
+    if (!(reason instanceof TypeError) || !/glareToken/.test(String(reason.message))) return;
+    event.preventDefault();
+    log.debug('ignored an answer between two other peers (y-webrtc glare token)');
+  };
   private readonly links: LinkWatch;
   private readonly echo: EchoGuard;
 
@@ -108,6 +122,7 @@ export class SyncTransport {
     this.timer = setTimeout(() => {
       if (this.state === 'connecting') this.set('no-peers');
     }, settings.joinTimeoutMs ?? 10_000);
+    globalThis.addEventListener?.('unhandledrejection', this.strayAnswer);
     this.watchdog = setInterval(() => {
       const conns = this.room()?.webrtcConns;
       if (conns) this.links.check(conns);
@@ -183,6 +198,7 @@ export class SyncTransport {
   stop() {
     clearTimeout(this.timer);
     clearInterval(this.watchdog);
+    globalThis.removeEventListener?.('unhandledrejection', this.strayAnswer);
     this.set('stopped');
     this.relay?.destroy();
     this.webrtc.destroy();
