@@ -80,7 +80,9 @@ async function scenario(seed: number) {
   await a.addLineageEdge({ from: versions[0], to: versions[1], relation: 'fine-tuned-from' });
   await b.addLineageEdge({ from: versions[1], to: versions[0], relation: 'adapter-of' });
   for (let round = 0; round < 2; round++) {
-    for (let i = 0; i < 18; i++) {
+    // Enough commands that the edge events clear the floor below with room to spare: which
+    // half of a loop wins depends on clock stamps, and so do the refusals after it.
+    for (let i = 0; i < 24; i++) {
       await randomLineageCommand(random.next() < 0.5 ? a : b, random, versions, datasets);
     }
     await exchange(a, b);
@@ -148,9 +150,7 @@ describe('lineage fold', () => {
         expect(last.replays).toBeGreaterThan(0);
       }
       expect(hashes.size).toBe(1);
-      // A floor, not an exact count: which half of a loop wins depends on clock stamps, and so
-      // which later commands are refused (22 to 25 here on a quiet machine, 20 once in CI).
-      expect(events.filter((e) => e.type.startsWith('lineage.edge')).length).toBeGreaterThan(15);
+      expect(events.filter((e) => e.type.startsWith('lineage.edge')).length).toBeGreaterThan(20);
 
       const { log, lineage } = last!;
       const liveBefore = (await lineage.graph(log.db)).edges().map((edge) => edge.id);
