@@ -6,10 +6,12 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { link, loopbackWrtc } from './support/loopback-rtc';
+import { WebrtcConn } from 'y-webrtc';
+import { link, loopbackWrtc, roomOf } from './support/loopback-rtc';
 import { openPeers, type SimPeer } from './support/sync-net';
 import { uniqueName } from './support/random';
 import { syncKind } from '../../src/lib/sync/messages';
+import { LINK_TIMINGS, LinkWatch, type WatchedConn } from '../../src/lib/sync/links';
 import { SyncTransport } from '../../src/lib/sync/transport';
 
 const timings = { checkMs: 50, resyncMs: 300, quietMs: 100, silentMs: 1_000 };
@@ -105,6 +107,69 @@ describe('the connection watch', () => {
     expect(connA.connected && connB.connected).toBe(true);
     await until('both ends to close it', () => connA.closed && connB.closed, 3_000);
     expect(roomA.webrtcConns.size + roomB.webrtcConns.size).toBe(0);
+  });
+});
+
+describe('connections that never open', () => {
+  /** A connection as y-webrtc holds it, not open; `described` is its remote description. */
+  const waiting = (described: unknown) => {
+    const conn = {
+      connected: false,
+      peer: {
+        destroyed: false,
+        _pc: { remoteDescription: described },
+        destroy: () => (conn.peer.destroyed = true),
+        send: () => {},
+        emit: () => true,
+      },
+    };
+    return conn;
+  };
+
+  test('one with no offer or answer after 3 s is closed; one negotiating waits for 8 s', () => {
+    const watch = new LinkWatch(new Y.Doc(), { ...LINK_TIMINGS, unansweredJitterMs: 0 });
+    const unanswered = waiting(null);
+    const negotiating = waiting({ type: 'answer', sdp: '' });
+    const conns: [string, WatchedConn][] = [
+      ['glare', unanswered as unknown as WatchedConn],
+      ['slow', negotiating as unknown as WatchedConn],
+    ];
+    const start = Date.now();
+    watch.check(conns, start);
+    watch.check(conns, start + LINK_TIMINGS.unansweredMs - 1);
+    expect(unanswered.peer.destroyed).toBe(false);
+    watch.check(conns, start + LINK_TIMINGS.unansweredMs);
+    expect(unanswered.peer.destroyed).toBe(true);
+    // A connection going through TURN can take seconds once answered: it gets the long wait.
+    watch.check(conns, start + LINK_TIMINGS.stallMs - 1);
+    expect(negotiating.peer.destroyed).toBe(false);
+    watch.check(conns, start + LINK_TIMINGS.stallMs);
+    expect(negotiating.peer.destroyed).toBe(true);
+  });
+});
+
+describe('offers', () => {
+  test('only the smaller id offers; an answering connection waits for its offer', async () => {
+    const {
+      transports: [a],
+    } = await transports(1, 'offers');
+    const room = await roomOf(a);
+    // Peer ids are UUIDs: '!' sorts before every one of them and '~' after.
+    const [smaller, larger] = ['!smaller', '~larger'];
+    const toSmaller = new WebrtcConn(null as never, true, smaller, room as never);
+    room.webrtcConns.set(smaller, toSmaller);
+    expect(room.webrtcConns.get(smaller)).not.toBe(toSmaller);
+    await until('the offering connection to close', () => Boolean(toSmaller.peer.destroyed));
+    // y-webrtc reads any answer the smaller peer sends as if it had a connection to it.
+    await until('an answering connection to stand in', () => room.webrtcConns.has(smaller));
+    const waiting = room.webrtcConns.get(smaller)!;
+    expect((waiting.peer as { initiator: boolean }).initiator).toBe(false);
+
+    const toLarger = new WebrtcConn(null as never, true, larger, room as never);
+    room.webrtcConns.set(larger, toLarger);
+    expect(room.webrtcConns.get(larger)).toBe(toLarger);
+    toLarger.destroy();
+    waiting.destroy();
   });
 });
 

@@ -26,6 +26,16 @@ export interface LinkTimings {
   checkMs: number;
   /** A connection not open after this long is closed. */
   stallMs: number;
+  /**
+   * A connection not open, and still without the other side's offer or answer, after this
+   * long is closed: signaling answers in a round trip, so nothing is coming.
+   */
+  unansweredMs: number;
+  /**
+   * Up to this much more, at random per connection: when both ends are left waiting, they
+   * must not close at the same instant, or both announce at once and the glare repeats.
+   */
+  unansweredJitterMs: number;
   /** Open this long (or this long since the last ask) without step 2: ask again. */
   resyncMs: number;
   /** ...once no frame has arrived for this long. */
@@ -39,6 +49,11 @@ export interface LinkTimings {
 export const LINK_TIMINGS: LinkTimings = {
   checkMs: 1_000,
   stallMs: 8_000,
+  // Two peers that announce at once both offer; y-webrtc's glare rule then leaves one side
+  // waiting on an offer nobody answers (or a connection made by a stray candidate). In the
+  // bench that cost the full 8 s of `stallMs` in about one start in four.
+  unansweredMs: 3_000,
+  unansweredJitterMs: 2_000,
   resyncMs: 4_000,
   quietMs: 1_500,
   resyncTries: 3,
@@ -49,12 +64,15 @@ export const LINK_TIMINGS: LinkTimings = {
 
 /** A y-webrtc connection, as far as the watch uses it. */
 export interface WatchedConn {
-  peer: PeerLike & { destroy(): void };
+  /** `_pc` is simple-peer's RTCPeerConnection, read for its remote description. */
+  peer: PeerLike & { destroy(): void; _pc?: { remoteDescription: unknown } | null };
   connected: boolean;
 }
 
 interface Link {
   seenAt: number;
+  /** How long this connection may wait for an offer or answer (see `unansweredMs`). */
+  patience: number;
   openedAt: number | null;
   /** When the last frame arrived; 0 for never. */
   heardAt: number;
@@ -71,11 +89,12 @@ export class LinkWatch {
     private readonly timings: LinkTimings,
   ) {}
 
-  private link(peer: object): Link {
+  private link(peer: object, now = Date.now()): Link {
     let link = this.links.get(peer);
     if (!link) {
       link = {
-        seenAt: Date.now(),
+        seenAt: now,
+        patience: this.timings.unansweredMs + Math.random() * this.timings.unansweredJitterMs,
         openedAt: null,
         heardAt: 0,
         synced: false,
@@ -104,10 +123,17 @@ export class LinkWatch {
     const { stallMs, resyncMs, quietMs, resyncTries, silentMs } = this.timings;
     for (const [id, conn] of conns) {
       if (conn.peer.destroyed) continue;
-      const link = this.link(conn.peer);
+      const link = this.link(conn.peer, now);
       if (!conn.connected) {
         // Offer glare leaves these now and then; y-webrtc recovers once it is closed.
-        if (now - link.seenAt >= stallMs) this.close(id, conn, 'never opened', 'info');
+        const waiting = now - link.seenAt;
+        // Without a peer connection to look at, only the longer wait applies.
+        const unanswered = conn.peer._pc ? conn.peer._pc.remoteDescription == null : false;
+        if (unanswered && waiting >= link.patience) {
+          this.close(id, conn, 'got no offer or answer', 'info');
+        } else if (waiting >= stallMs) {
+          this.close(id, conn, 'never opened', 'info');
+        }
         continue;
       }
       link.openedAt ??= now;

@@ -8,7 +8,7 @@
  * different room: it finds no one, decrypts nothing, raises nothing, and after `joinTimeoutMs`
  * reports "cannot join: wrong password or no peers".
  */
-import { WebrtcProvider } from 'y-webrtc';
+import { WebrtcConn, WebrtcProvider } from 'y-webrtc';
 import { WebsocketProvider } from 'y-websocket';
 import { chunkPeer, FRAME_BYTES } from './chunking';
 import { EchoGuard } from './echo';
@@ -51,9 +51,18 @@ export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>)
   return `stemma-${digest.slice(0, 40)}`;
 }
 
+interface SignalingLike {
+  connected: boolean;
+  send(message: unknown): void;
+}
+
 interface RoomInternals {
   room: {
-    webrtcConns: Map<string, WatchedConn>;
+    peerId: string;
+    webrtcConns: Map<
+      string,
+      WatchedConn & { peer: { initiator?: boolean; once(event: 'close', f: () => void): void } }
+    >;
     bcConns: Set<string>;
   } | null;
 }
@@ -146,9 +155,19 @@ export class SyncTransport {
    * than the 'peers' event, also catches the connection y-webrtc makes anew for a peer it
    * already knows (offer glare), which emits no event; an unframed connection on one end
    * would garble everything the other end sends.
+   *
+   * It also keeps offer glare from happening between Stemma peers. y-webrtc makes an offering
+   * connection to every peer it hears announce itself, so two peers that announce at once
+   * both offer, and one end was often left with a connection that never opened (4 to 17 s
+   * lost in the bench). Here only the peer with the smaller id offers. The other closes the
+   * offering connection it was about to make; y-webrtc announces itself again when a
+   * connection closes, so the smaller peer hears it and offers. Until the offer comes, an
+   * answering connection stands in for the closed one (see `strayAnswer`). A peer without
+   * this rule still offers to everyone, which the connection watch copes with as before.
    */
   private frameConnections(transfers: FileTransfers | null) {
-    const conns = this.room()?.webrtcConns;
+    const room = this.room();
+    const conns = room?.webrtcConns;
     if (!conns) return;
     const frame = (id: string, conn: WatchedConn) => {
       const side = chunkPeer(conn.peer, FRAME_BYTES, this.links.hooks(conn.peer, this.echo));
@@ -158,9 +177,32 @@ export class SyncTransport {
     for (const [id, conn] of conns) frame(id, conn);
     const set = conns.set.bind(conns);
     conns.set = (id, conn) => {
+      if (conn.peer.initiator && room.peerId > id) {
+        log.debug('leaving the offer to the peer with the smaller id', { peer: id });
+        // Runs after y-webrtc's own 'close' listener, which announces this peer again.
+        conn.peer.once('close', () => {
+          if (this.state === 'stopped' || conns.has(id)) return;
+          conns.set(id, new WebrtcConn(this.signalingFanOut(), false, id, room as never));
+        });
+        conn.peer.destroy();
+        return conns;
+      }
       frame(id, conn);
       return set(id, conn);
     };
+  }
+
+  /**
+   * What an answering connection made here sends its answer through: every signaling server
+   * of the provider, as it cannot know which one the offer will come by.
+   */
+  private signalingFanOut() {
+    const servers = (this.webrtc as unknown as { signalingConns: SignalingLike[] }).signalingConns;
+    return {
+      send: (message: unknown) => {
+        for (const server of servers) if (server.connected) server.send(message);
+      },
+    } as never;
   }
 
   /** y-webrtc's room: its connections, and the origin it applies peers' messages with. */

@@ -38,6 +38,13 @@ export class LoopbackChannel {
 
 class LoopbackPeerConnection {
   ondatachannel: ((event: { channel: LoopbackChannel }) => void) | null = null;
+  /** An offering end's own channel; it never opens, as nothing is negotiated. */
+  createDataChannel() {
+    return new LoopbackChannel();
+  }
+  createOffer() {
+    return new Promise(() => {});
+  }
   close() {}
 }
 
