@@ -11,7 +11,7 @@ import {
   summariseLineage,
   type LineageHistoryContext,
 } from './lineage-history';
-import type { EventRegistry } from './registry';
+import type { RegistryReads } from './registry-reads';
 import { toModel, toVersion } from './rows';
 import type { AliasMove, EntityRef, HistoryEntityRef, HistoryEntry, ModelSnapshot } from './types';
 import { compareEvents, scopeOf, type StemmaEvent } from '../store/event';
@@ -19,7 +19,7 @@ import { applyEvents } from '../store/fold';
 import { hlcTime } from '../store/hlc';
 import { MemoryView } from '../store/view';
 
-async function actorNames(registry: EventRegistry, events: StemmaEvent[]) {
+async function actorNames(registry: RegistryReads, events: StemmaEvent[]) {
   const ids = [...new Set(events.map((event) => event.actor))];
   const rows = await registry.log.db.actors.bulkGet(ids);
   const names = new Map<string, string>();
@@ -28,7 +28,7 @@ async function actorNames(registry: EventRegistry, events: StemmaEvent[]) {
 }
 
 /** Version numbers of every version an event mentions, in one bulk read. */
-async function numbersOf(registry: EventRegistry, events: StemmaEvent[]) {
+async function numbersOf(registry: RegistryReads, events: StemmaEvent[]) {
   const ids = new Set<string>();
   for (const event of events) {
     ids.add(event.entity);
@@ -42,7 +42,7 @@ async function numbersOf(registry: EventRegistry, events: StemmaEvent[]) {
   return numbers;
 }
 
-async function versionNumbers(registry: EventRegistry, modelId: string) {
+async function versionNumbers(registry: RegistryReads, modelId: string) {
   const numbers = new Map<string, number>();
   await registry.log.db.versions
     .where('modelId')
@@ -110,7 +110,7 @@ function entityOf(event: StemmaEvent): HistoryEntityRef {
  * Every change to a model (with its versions and aliases) or to one version, oldest first,
  * with the lineage links recorded, removed or restored on its versions.
  */
-export async function history(registry: EventRegistry, target: EntityRef): Promise<HistoryEntry[]> {
+export async function history(registry: RegistryReads, target: EntityRef): Promise<HistoryEntry[]> {
   const modelId =
     target.kind === 'model'
       ? (await registry.modelRow(target.id)).id
@@ -131,7 +131,7 @@ export async function history(registry: EventRegistry, target: EntityRef): Promi
 }
 
 /** Every change to one lineage node (a version or a record): its records and its links. */
-export async function lineageHistory(registry: EventRegistry, id: string): Promise<HistoryEntry[]> {
+export async function lineageHistory(registry: RegistryReads, id: string): Promise<HistoryEntry[]> {
   const events = await lineageEventsAbout(registry.log.db, [id]);
   return describeEvents(registry, events.sort(compareEvents), await numbersOf(registry, events));
 }
@@ -149,7 +149,7 @@ function repeats(events: StemmaEvent[]): Set<string> {
 }
 
 async function describeEvents(
-  registry: EventRegistry,
+  registry: RegistryReads,
   events: StemmaEvent[],
   numbers: Map<string, number>,
 ): Promise<HistoryEntry[]> {
@@ -180,7 +180,7 @@ async function describeEvents(
 
 /** The newest `limit` events of the whole log, newest first, walking the clock index. */
 export async function recentHistory(
-  registry: EventRegistry,
+  registry: RegistryReads,
   limit: number,
   beforeHlc?: string,
 ): Promise<HistoryEntry[]> {
@@ -196,7 +196,7 @@ export async function recentHistory(
 
 /** Where an alias (or every alias of a model) pointed over time, oldest first. */
 export async function aliasHistory(
-  registry: EventRegistry,
+  registry: RegistryReads,
   model: string,
   alias?: string,
 ): Promise<AliasMove[]> {
@@ -225,7 +225,7 @@ export async function aliasHistory(
 
 /** Folds a model's events up to `time` in memory: the model as it stood then. */
 export async function asOf(
-  registry: EventRegistry,
+  registry: RegistryReads,
   model: string,
   time: number,
 ): Promise<ModelSnapshot> {

@@ -1,5 +1,5 @@
 /** Reading models, versions and metric curves from the projections. */
-import type { EventRegistry } from './registry';
+import type { RegistryReads } from './registry-reads';
 import { toModel, toVersion } from './rows';
 import type { MetricPoint, Model, ModelListPage, ModelListRequest, ModelVersion } from './types';
 import type { ModelRow, WorkspaceDb } from '../store/schema';
@@ -18,7 +18,7 @@ export async function modelWithAliases(db: WorkspaceDb, row: ModelRow): Promise<
 
 /** One page of models, newest change first, or by name when a prefix is given. */
 export async function listModels(
-  registry: EventRegistry,
+  registry: RegistryReads,
   request: ModelListRequest,
 ): Promise<ModelListPage> {
   const page = Math.max(0, request.page ?? 0);
@@ -40,7 +40,7 @@ export async function listModels(
 
 /** A model's versions in number order. */
 export async function listVersions(
-  registry: EventRegistry,
+  registry: RegistryReads,
   model: string,
   options: { includeArchived?: boolean },
 ): Promise<ModelVersion[]> {

@@ -1,7 +1,7 @@
 /**
- * The registry: commands that turn what a user asks for into signed events, and queries over
- * the projections. Every command validates first, then appends its events in one
- * transaction, so a failure leaves nothing half-written.
+ * The registry: commands that turn what a user asks for into signed events, on top of the
+ * queries over the projections (`registry-reads.ts`). Every command validates first, then
+ * appends its events in one transaction, so a failure leaves nothing half-written.
  */
 import type { Registry, VersionSelector } from './api';
 import {
@@ -9,23 +9,19 @@ import {
   DuplicateModelError,
   InvalidInputError,
   QuotaError,
-  UnknownModelError,
   UnknownVersionError,
 } from './errors';
 import { blobStore, keepFileBytes, keptFiles } from './file-bytes';
 import { hashFile } from './file-hash';
 import { InspectionClient, type ClientInspectOptions } from './formats';
-import { aliasHistory, asOf, history, lineageHistory, recentHistory } from './history';
 import { InsightsService } from './insights-service';
 import type { LineageProjection } from './lineage-projection';
 import { LineageQueries } from './lineage-queries';
 import { LineageService } from './lineage-service';
 import { ensureModels, findVersions } from './model-batch';
 import { TeamService } from './team-service';
-import { listModels, listVersions, metricHistory, modelWithAliases } from './model-queries';
+import { RegistryReads } from './registry-reads';
 import { toVersion } from './rows';
-import { resolveUri, runSearch } from './search-service';
-import { memoryIndexOf } from './search/memory-index';
 import { persistStorage, storageReport } from './storage-report';
 import type {
   AddLineageEdgeInput,
@@ -41,9 +37,7 @@ import type {
   EntityRef,
   FileRef,
   LineageRecordKind,
-  ModelListRequest,
   RegisterVersionInput,
-  SearchRequest,
 } from './types';
 import {
   checkAliasName,
@@ -59,7 +53,7 @@ import { sealEvent, type EventPayloads, type EventType, type StemmaEvent } from 
 import { HybridClock } from '../store/hlc';
 import { saveDisplayName, type Identity } from '../store/identity';
 import type { EventLog } from '../store/log';
-import type { ModelRow, VersionRow } from '../store/schema';
+import type { ModelRow } from '../store/schema';
 
 /** Model ids derive from names, so peers that create the same name meet in one model. */
 export async function modelIdFor(name: string): Promise<string> {
@@ -70,7 +64,7 @@ function randomId(): string {
   return crypto.randomUUID().replace(/-/g, '');
 }
 
-export class EventRegistry implements Registry {
+export class EventRegistry extends RegistryReads implements Registry {
   readonly actor: ActorInfo;
   private readonly listeners = new Set<() => void>();
   private readonly channel: BroadcastChannel | null;
@@ -82,12 +76,13 @@ export class EventRegistry implements Registry {
 
   /** @param lineageProjection the projection whose folds `log` was opened with */
   constructor(
-    readonly log: EventLog,
+    log: EventLog,
     private readonly identity: Identity,
     private readonly clock: HybridClock,
     lineageProjection: LineageProjection,
     private readonly identityDbName = 'stemma-identity',
   ) {
+    super(log);
     this.actor = { id: identity.actor, displayName: identity.displayName };
     this.lineage = new LineageService(log.db, lineageProjection, (drafts) => this.commit(drafts));
     this.lineageQueries = new LineageQueries(log.db, lineageProjection);
@@ -279,84 +274,6 @@ export class EventRegistry implements Registry {
     throw new InvalidInputError('Say whether the change is for a model or a version.', 'target');
   }
 
-  async modelRow(nameOrId: string): Promise<ModelRow> {
-    const db = this.log.db;
-    const row =
-      (await db.models.where('name').equals(nameOrId).first()) ?? (await db.models.get(nameOrId));
-    if (!row) throw new UnknownModelError(nameOrId);
-    return row;
-  }
-
-  async versionRow(model: string, selector: VersionSelector): Promise<VersionRow> {
-    const row = await this.modelRow(model);
-    const db = this.log.db;
-    const asNumber =
-      typeof selector === 'number' ? selector : /^\d{1,9}$/.test(selector) ? Number(selector) : NaN;
-    const version = Number.isInteger(asNumber)
-      ? await db.versions.where('[modelId+number]').equals([row.id, asNumber]).first()
-      : await db.versions.get(String(selector));
-    if (!version || version.modelId !== row.id) throw new UnknownVersionError(row.name, selector);
-    return version;
-  }
-
-  async getModel(nameOrId: string) {
-    return modelWithAliases(this.log.db, await this.modelRow(nameOrId));
-  }
-
-  listModels(request: ModelListRequest = {}) {
-    return listModels(this, request);
-  }
-
-  async getVersion(model: string, selector: VersionSelector) {
-    return toVersion(await this.versionRow(model, selector));
-  }
-
-  async getVersionById(id: string) {
-    const row = await this.log.db.versions.get(id);
-    if (!row) throw new UnknownVersionError('(any model)', id);
-    return toVersion(row);
-  }
-
-  listVersions(model: string, options: { includeArchived?: boolean } = {}) {
-    return listVersions(this, model, options);
-  }
-
-  metricHistory(versionId: string) {
-    return metricHistory(this.log.db, versionId);
-  }
-
-  search(request: SearchRequest) {
-    return runSearch(this, request);
-  }
-
-  /**
-   * Builds or loads the in-memory search index now (searches otherwise start it themselves);
-   * false when the registry is too large for one and searches stay on IndexedDB.
-   */
-  prepareSearch(): Promise<boolean> {
-    return memoryIndexOf(this.log.db).warm();
-  }
-
-  resolveUri(uri: string) {
-    return resolveUri(this, uri);
-  }
-
-  history(target: EntityRef) {
-    return history(this, target);
-  }
-
-  recentHistory(limit: number, beforeHlc?: string) {
-    return recentHistory(this, limit, beforeHlc);
-  }
-
-  aliasHistory(model: string, alias?: string) {
-    return aliasHistory(this, model, alias);
-  }
-
-  asOf(model: string, time: number) {
-    return asOf(this, model, time);
-  }
-
   // Lineage: commands in lineage-service.ts, queries in lineage-queries.ts.
   recordDataset = (input: RecordDatasetInput) => this.lineage.recordDataset(input);
   recordRun = (input: RecordRunInput) => this.lineage.recordRun(input);
@@ -383,7 +300,6 @@ export class EventRegistry implements Registry {
   lineageDiff = (a: string, b: string) => this.lineageQueries.diff(a, b);
   lineageNeighbourhood = (id: string, options?: LineageNeighbourhoodOptions) =>
     this.lineageQueries.neighbourhood(id, options);
-  lineageHistory = (id: string) => lineageHistory(this, id);
 
   inspectFiles(files: File[], options?: ClientInspectOptions) {
     this.inspector ??= new InspectionClient();

@@ -1,5 +1,5 @@
 /** Connects the registry to the filter grammar, its Dexie planner and model URIs. */
-import type { EventRegistry } from './registry';
+import type { RegistryReads } from './registry-reads';
 import { toVersion } from './rows';
 import { isModelUri, parseFilter, resolveModelUri, searchVersions } from './search';
 import type { ModelVersion, SearchPage, SearchRequest } from './types';
@@ -9,7 +9,7 @@ import type { ModelVersion, SearchPage, SearchRequest } from './types';
  * else is parsed as a filter (throwing FilterSyntaxError with the position of the problem).
  */
 export async function runSearch(
-  registry: EventRegistry,
+  registry: RegistryReads,
   request: SearchRequest,
 ): Promise<SearchPage> {
   const started = performance.now();
@@ -42,6 +42,6 @@ export async function runSearch(
 }
 
 /** `models:/<name>/<version>`, `models:/<name>@<alias>` or `models:/<name>/latest`. */
-export async function resolveUri(registry: EventRegistry, uri: string): Promise<ModelVersion> {
+export async function resolveUri(registry: RegistryReads, uri: string): Promise<ModelVersion> {
   return toVersion(await resolveModelUri(registry.log.db, uri.trim()));
 }
