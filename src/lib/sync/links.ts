@@ -49,9 +49,9 @@ export interface LinkTimings {
 export const LINK_TIMINGS: LinkTimings = {
   checkMs: 1_000,
   stallMs: 8_000,
-  // Two peers that announce at once both offer; y-webrtc's glare rule then leaves one side
-  // waiting on an offer nobody answers (or a connection made by a stray candidate). In the
-  // bench that cost the full 8 s of `stallMs` in about one start in four.
+  // Between Stemma peers only the smaller id offers (see transport.ts), so this is for a peer
+  // without that rule: both offer, and y-webrtc's glare rule can leave one side waiting on an
+  // offer nobody answers, which cost the full 8 s of `stallMs` in about one start in four.
   unansweredMs: 3_000,
   unansweredJitterMs: 2_000,
   resyncMs: 4_000,
