@@ -50,14 +50,22 @@ describe('sharing', () => {
     const { workspace, invite } = await prepareJoin(`${link}&sig=ws://127.0.0.1:9`);
     expect(workspace).toBe(teamWorkspaceId(invite));
     expect(invite.owner).toBe(owner.actor.id);
+    // One page holds one member of a room: while the owner is connected from this page, the
+    // joiner is refused with a clear error; once the owner stops, the joiner connects.
     const joiner = await registry(workspace);
-    await joiner.team.resume();
-    const seen = joiner.team.snapshot();
+    await expect(joiner.team.resume()).rejects.toMatchObject({ code: 'room-in-use' });
+    await joiner.team.stop();
+    joiner.close();
+    open.splice(open.indexOf(joiner), 1);
+    await owner.team.stop();
+    const again = await registry(workspace);
+    await again.team.resume();
+    const seen = again.team.snapshot();
     expect(seen).toMatchObject({ shared: true, owner: owner.actor.id, me: { role: null } });
     expect(seen.settings.signaling).toEqual(['ws://127.0.0.1:9']);
     // A joiner without a role is stopped before anything is stored.
-    await expect(joiner.createModel({ name: 'sneaky' })).rejects.toThrow(/not a member/);
-    expect(await joiner.listModels({})).toMatchObject({ total: 0 });
+    await expect(again.createModel({ name: 'sneaky' })).rejects.toThrow(/not a member/);
+    expect(await again.listModels({})).toMatchObject({ total: 0 });
   });
 
   test('pausing is remembered across a restart of the app', async () => {

@@ -47,3 +47,14 @@ export class FileCorruptError extends StemmaError {
     );
   }
 }
+
+/** This page already holds the workspace's room; y-webrtc allows one member of a room each. */
+export class RoomInUseError extends StemmaError {
+  constructor() {
+    super(
+      'room-in-use',
+      'This workspace is already connected to its teammates from this page. Stop sharing ' +
+        'in the other registry open here (Settings → Team → Pause) before connecting again.',
+    );
+  }
+}

@@ -14,6 +14,7 @@ import { chunkPeer, FRAME_BYTES } from './chunking';
 import { EchoGuard } from './echo';
 import type { FileTransfers } from './file-transfer';
 import type { Invite } from './invite';
+import { RoomInUseError } from './errors';
 import { LINK_TIMINGS, type LinkTimings, LinkWatch, type WatchedConn } from './links';
 import { Presence } from './presence';
 import type { WorkspaceSync } from './workspace-sync';
@@ -21,6 +22,15 @@ import { sha256Hex } from '../store/bytes';
 import { logger } from '../logging/logger';
 
 const log = logger('sync');
+
+/**
+ * The rooms this page holds: 'open' while a transport uses one, or the promise of its
+ * closing. y-webrtc keeps one room of a name per page and, asked for a second, throws inside
+ * a promise (an unhandled rejection, and a provider that never connects); it also lets go of
+ * a room only once the room's key is derived. So a new transport waits for a closing one
+ * and is refused, with a clear error, while another one is open.
+ */
+const roomsHere = new Map<string, 'open' | Promise<unknown>>();
 
 export interface TransportSettings {
   /** y-webrtc signaling servers, e.g. `wss://signaling.example`; empty: tabs only. */
@@ -91,6 +101,7 @@ export class SyncTransport {
   };
   private readonly links: LinkWatch;
   private readonly echo: EchoGuard;
+  private readonly roomName: string;
 
   private constructor(
     sync: WorkspaceSync,
@@ -100,6 +111,7 @@ export class SyncTransport {
     name: string,
     transfers: FileTransfers | null,
   ) {
+    this.roomName = room;
     this.presence = new Presence(sync.doc, { actor: sync.actor, name });
     const timings = { ...LINK_TIMINGS, ...settings.linkTimings };
     this.links = new LinkWatch(sync.doc, timings);
@@ -113,9 +125,7 @@ export class SyncTransport {
     });
     // The provider opens its room once the password's key is derived; its own callback runs
     // first, so the room exists here, before any connection can be made.
-    void (this.webrtc as unknown as { key: PromiseLike<unknown> }).key.then(() =>
-      this.frameConnections(transfers),
-    );
+    void this.key().then(() => this.frameConnections(transfers));
     this.webrtc.on('peers', ({ removed }: { removed: string[] }) => {
       for (const id of removed) transfers?.detach(id);
       this.refresh();
@@ -146,6 +156,11 @@ export class SyncTransport {
     transfers: FileTransfers | null = null,
   ): Promise<SyncTransport> {
     const room = await roomName(invite);
+    const held = roomsHere.get(room);
+    if (held === 'open') throw new RoomInUseError();
+    if (held) await held;
+    if (roomsHere.has(room)) throw new RoomInUseError();
+    roomsHere.set(room, 'open');
     return new SyncTransport(sync, room, invite, settings, displayName, transfers);
   }
 
@@ -246,5 +261,16 @@ export class SyncTransport {
     this.webrtc.destroy();
     this.echo.destroy();
     this.presence.destroy();
+    // Registered after the provider's own release of the room, so it runs after it.
+    const release = () => {
+      if (roomsHere.get(this.roomName) === released) roomsHere.delete(this.roomName);
+    };
+    const released = Promise.resolve(this.key()).then(release, release);
+    if (roomsHere.get(this.roomName) === 'open') roomsHere.set(this.roomName, released);
+  }
+
+  /** The provider's room key: y-webrtc opens and releases its room once it is derived. */
+  private key(): PromiseLike<unknown> {
+    return (this.webrtc as unknown as { key: PromiseLike<unknown> }).key;
   }
 }
