@@ -11,6 +11,7 @@ import { chooseWorkspace, openEventRegistry, TEAM_META_KEY } from '../../src/lib
 import type { StoredTeam } from '../../src/lib/registry';
 import type { EventRegistry } from '../../src/lib/registry/registry';
 import type { RegisterVersionInput } from '../../src/lib/registry/types';
+import { loadDoc } from '../../src/lib/sync/doc-store';
 import { newTeamSecrets, type Invite } from '../../src/lib/sync/invite';
 import { SyncTransport, type TransportState } from '../../src/lib/sync/transport';
 import { WorkspaceSync } from '../../src/lib/sync/workspace-sync';
@@ -28,6 +29,8 @@ export interface PeerStatus {
   docEntries: number;
   logEvents: number;
   docCompleteAt: number | null;
+  /** When the update that completed the document was stored (it survives a closed tab). */
+  docStoredAt: number | null;
   /** When the log first held more than before connecting: the first round written. */
   logGrewAt: number | null;
   logCompleteAt: number | null;
@@ -89,6 +92,7 @@ class SyncPeer {
   private connectedAt: number | null = null;
   private target = { doc: Infinity, log: Infinity };
   private docCompleteAt: number | null = null;
+  private docStoredAt: number | null = null;
   private logGrewAt: number | null = null;
   private logCompleteAt: number | null = null;
   private logEvents = 0;
@@ -107,13 +111,27 @@ class SyncPeer {
     this.sync = await WorkspaceSync.open(this.registry, { rootOwner: invite.owner });
     this.invite = invite;
     const sync = this.sync;
-    sync.doc.on('afterTransaction', () => {
-      if (this.docCompleteAt === null && sync.events.size >= this.target.doc) {
-        this.docCompleteAt = now();
-      }
-    });
+    sync.doc.on('afterTransaction', () => this.noteDocComplete());
     // After every pump round: the log is what the user's list is built from.
     sync.subscribe(() => void this.countLog());
+  }
+
+  /** Notes the first moment the document holds every entry, then when that is stored. */
+  private noteDocComplete() {
+    const sync = this.sync!;
+    if (this.docCompleteAt !== null || sync.events.size < this.target.doc) return;
+    this.docCompleteAt = now();
+    // The update is handed to the writer after this transaction's observers: wait a tick.
+    setTimeout(() => void sync.stored().then(() => (this.docStoredAt = now())), 0);
+  }
+
+  /** Entries of a document rebuilt from what is stored, as the next start would load it. */
+  async storedEntries(): Promise<number> {
+    const doc = new Y.Doc();
+    await loadDoc(this.registry!.log.db, doc);
+    const size = doc.getMap('events').size;
+    doc.destroy();
+    return size;
   }
 
   private async countLog() {
@@ -170,16 +188,14 @@ class SyncPeer {
   /** From now on, notes when the doc and the log first hold these many entries. */
   expect(doc: number, log: number): void {
     this.target = { doc, log };
-    this.docCompleteAt = this.logCompleteAt = this.logGrewAt = null;
+    this.docCompleteAt = this.docStoredAt = this.logCompleteAt = this.logGrewAt = null;
     this.logBefore = this.logEvents;
   }
 
   async status(): Promise<PeerStatus> {
     await this.countLog();
     const sync = this.sync!;
-    if (this.docCompleteAt === null && sync.events.size >= this.target.doc) {
-      this.docCompleteAt = now();
-    }
+    this.noteDocComplete();
     const error = sync.lastError;
     return {
       state: this.transport?.state ?? 'none',
@@ -187,6 +203,7 @@ class SyncPeer {
       docEntries: sync.events.size,
       logEvents: this.logEvents,
       docCompleteAt: this.docCompleteAt,
+      docStoredAt: this.docStoredAt,
       logGrewAt: this.logGrewAt,
       logCompleteAt: this.logCompleteAt,
       refused: this.docCompleteAt && this.logCompleteAt ? sync.refused().length : null,

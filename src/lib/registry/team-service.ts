@@ -304,7 +304,7 @@ export class TeamService implements TeamRegistry {
     const transport = this.transport;
     const me = this.host.actor.id;
     const state = transport?.state ?? 'stopped';
-    const problem = sync?.lastError;
+    const problem = sync?.lastError ?? sync?.storeError;
     return {
       ready: this.ready,
       shared: this.team !== null,
@@ -313,6 +313,7 @@ export class TeamService implements TeamRegistry {
       owner: this.team?.owner ?? null,
       connection: { state, text: STATE_TEXT[state], peers: transport?.peerCount() ?? 0 },
       paused: this.paused,
+      merging: sync?.merging ?? 0,
       fileSources: this.transfers.reachable(),
       teammates: transport?.presence.teammates() ?? [],
       members: (sync?.members() ?? []).map((member) => ({

@@ -58,6 +58,8 @@ export interface TeamSnapshot {
   fileSources: number;
   /** True while the user has paused sync to work apart; changes wait in this browser. */
   paused: boolean;
+  /** Teammates' events received and kept here, not yet merged into the registry's lists. */
+  merging: number;
   teammates: PresenceEntry[];
   members: Member[];
   protectedAliases: { modelId: string; modelName: string; alias: string }[];

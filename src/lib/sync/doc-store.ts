@@ -1,8 +1,11 @@
 /**
- * The Yjs document of a workspace, kept in Dexie. Every update the document took in is stored
- * as a row, in the same transaction that folds the events it carried, so what is stored is
- * always what was folded. Starting applies the stored rows without looking at a single event:
- * nothing is folded or verified again.
+ * The Yjs document of a workspace, kept in Dexie. Every update the document takes in is stored
+ * as it comes (`UpdateWriter`), in a small transaction of its own, before the events it carried
+ * are verified and folded: what a teammate sent is kept even if the page closes, or the
+ * teammate leaves, a second later. Folding 10k events takes seconds; storing their update
+ * takes tens of milliseconds. Starting applies the stored rows without verifying or folding
+ * them again; only entries that are not in the log yet (stored, and the page closed before
+ * their fold) are taken in again (see `WorkspaceSync.start`).
  *
  * Rows are applied one by one, giving the page a turn between them, and compaction merges
  * neighbouring rows into rows of about `ROW_TARGET_BYTES`, never into one. A shared workspace
@@ -13,6 +16,9 @@
  */
 import * as Y from 'yjs';
 import type { SyncUpdateRow, WorkspaceDb } from '../store/schema';
+import { logger } from '../logging/logger';
+
+const log = logger('sync');
 
 /** The origin Stemma gives updates it applies from storage (nobody needs them again). */
 export const STORAGE_ORIGIN = Symbol('stemma-storage');
@@ -26,6 +32,9 @@ const COMPACTED_KEY = 'sync:compactedThrough';
 /** Applying or merging gives the page a turn once it has worked this long. */
 const TURN_MS = 30;
 
+/** Compaction is due after this many stored rows. */
+const COMPACT_EVERY = 16;
+
 /** Loads every stored update into `doc`, in the order stored. Returns the number of rows. */
 export async function loadDoc(db: WorkspaceDb, doc: Y.Doc): Promise<number> {
   const rows = await db.syncUpdates.orderBy('seq').toArray();
@@ -35,6 +44,85 @@ export async function loadDoc(db: WorkspaceDb, doc: Y.Doc): Promise<number> {
     await turns.maybeYield();
   }
   return rows.length;
+}
+
+/**
+ * Stores the document's updates as they come, in transactions on `syncUpdates` alone, so that
+ * they do not wait behind a round of folding (which writes every other table). The write
+ * starts in the task the update came in, before the verifying and folding it sets off can take
+ * the page's thread; updates that come while a write is under way go together in the next one.
+ * A failed write keeps its updates for the next one.
+ * Compaction is left to `compactIfDue`, which the sync calls when it is idle: merging megabytes
+ * of updates is seconds of CPU the fold of a large sync needs more.
+ */
+export class UpdateWriter {
+  private queue: Uint8Array[] = [];
+  private writing: Promise<void> | null = null;
+  private compacting: Promise<unknown> | null = null;
+  private rows = 0;
+  /** The last failure to store, shown with the sync state; cleared by the next good write. */
+  lastError: unknown = null;
+
+  constructor(
+    private readonly db: WorkspaceDb,
+    private readonly compactAfter: number,
+  ) {}
+
+  add(update: Uint8Array): void {
+    this.queue.push(update);
+    this.writing ??= this.write();
+  }
+
+  /** True while some update is not stored yet, or the rows are being compacted. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.writing !== null || this.compacting !== null;
+  }
+
+  /** Resolves once every update given so far is stored (or its write failed). */
+  async stored(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** Resolves once nothing is being written or compacted (before the database closes). */
+  async settled(): Promise<void> {
+    while (this.writing || this.compacting) {
+      await this.writing;
+      await this.compacting;
+    }
+  }
+
+  /** Compacts the stored rows when enough were added since the last time; never two at once. */
+  compactIfDue(): void {
+    if (this.compacting || this.rows < COMPACT_EVERY) return;
+    this.rows = 0;
+    this.compacting = compactDoc(this.db, this.compactAfter)
+      .catch((error: unknown) => log.warn('could not compact the stored document', error))
+      .finally(() => (this.compacting = null));
+  }
+
+  private async write(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const updates = this.queue;
+        this.queue = [];
+        try {
+          await this.db.transaction('rw', this.db.syncUpdates, () =>
+            storeUpdates(this.db, updates),
+          );
+        } catch (error) {
+          this.queue = [...updates, ...this.queue];
+          throw error;
+        }
+        this.rows++;
+      }
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = error;
+      log.error('could not store a sync update; it is kept and stored with the next one', error);
+    } finally {
+      this.writing = null;
+    }
+  }
 }
 
 /** Stores updates as one row. Call inside a transaction that includes `syncUpdates`. */

@@ -1,18 +1,13 @@
 /**
- * What the sync pump has still to take in: the document keys that changed and the Yjs updates
- * that carried them. The pump takes the keys a bounded batch at a time, so that it can verify
- * one batch while the batch before it is being written.
- *
- * Updates go out only with the batch that empties the queue of keys. A stored update is never
- * folded again (see `doc-store.ts`), so it must be stored in the transaction that folds the
- * last of the events it carried, never earlier. Yjs calls the map's observers before it emits
- * the update, both in the same call, so an update's keys are always queued before it is.
+ * What the sync pump has still to take in: the document keys that changed. The pump takes them
+ * a bounded batch at a time, so that it can verify one batch while the batch before it is
+ * being written. (The updates that carried them are stored as they come, see `doc-store.ts`;
+ * entries stored and not yet folded are found again when the workspace opens.)
  */
 import type { SortedEntries } from './entries';
 
 export interface IntakeBatch {
   keys: string[];
-  updates: Uint8Array[];
 }
 
 /** A batch taken from the intake, its entries being sorted. */
@@ -25,7 +20,6 @@ export interface Prepared {
 
 export class Intake {
   private readonly keys = new Set<string>();
-  private updates: Uint8Array[] = [];
 
   /** @param batchKeys the most keys one batch takes */
   constructor(private readonly batchKeys: number) {}
@@ -34,12 +28,13 @@ export class Intake {
     for (const key of keys) this.keys.add(key);
   }
 
-  addUpdate(update: Uint8Array): void {
-    this.updates.push(update);
+  get empty(): boolean {
+    return this.keys.size === 0;
   }
 
-  get empty(): boolean {
-    return this.keys.size === 0 && this.updates.length === 0;
+  /** How many keys wait to be taken. */
+  get size(): number {
+    return this.keys.size;
   }
 
   /** Whether `key` is waiting to be taken (and so is not verified yet). */
@@ -47,7 +42,7 @@ export class Intake {
     return this.keys.has(key);
   }
 
-  /** The next batch: up to `batchKeys` keys, and the updates once no key is left waiting. */
+  /** The next batch: up to `batchKeys` keys, oldest first. */
   take(): IntakeBatch {
     const keys: string[] = [];
     for (const key of this.keys) {
@@ -55,15 +50,11 @@ export class Intake {
       keys.push(key);
     }
     for (const key of keys) this.keys.delete(key);
-    if (this.keys.size > 0) return { keys, updates: [] };
-    const updates = this.updates;
-    this.updates = [];
-    return { keys, updates };
+    return { keys };
   }
 
   /** Queues a taken batch again: it was verified but never written. */
   giveBack(batch: IntakeBatch): void {
     this.addKeys(batch.keys);
-    this.updates = [...batch.updates, ...this.updates];
   }
 }

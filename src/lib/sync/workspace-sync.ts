@@ -6,13 +6,14 @@
  * appended to the `EventLog`, the same fold local commands use. Events that do not count stay
  * in the document and are listed with their reason.
  *
- * All work runs in one pump. Each round verifies a batch of new entries (signatures are async,
- * so before the transaction), then in one transaction extends the audit chain, appends the
- * counted events, takes out any that stopped counting (a late membership change) with a
- * rebuild of the projections, and stores the Yjs update that carried them. What is stored is
- * therefore always what was folded, and starting needs no replay (see `doc-store.ts`). The
- * rounds are written one after another, but the next batch is verified while a round is being
- * written: the signatures are checked on CPU the write leaves idle (see `intake.ts`).
+ * Every update the document takes in is stored at once, on its own (see `doc-store.ts`). All
+ * other work runs in one pump. Each round verifies a batch of new entries (signatures are
+ * async, so before the transaction), then in one transaction extends the audit chain, appends
+ * the counted events, and takes out any that stopped counting (a late membership change) with
+ * a rebuild of the projections. Starting replays nothing: it takes in again only the stored
+ * entries the log does not hold yet. The rounds are written one after another, but the next
+ * batch is verified while a round is being written: the signatures are checked on CPU the
+ * write leaves idle (see `intake.ts`).
  *
  * @example const sync = await WorkspaceSync.open(registry, { rootOwner: registry.actor.id });
  */
@@ -22,12 +23,13 @@ import { auditWorkspace, type AuditReport } from './audit';
 import { Authority, type Verdict } from './authority';
 export type { RefusedEvent } from './refused';
 import { Chain, HEAD_KEY, type ChainHead } from './chain';
-import { compactDoc, loadDoc, STORAGE_ORIGIN, storeUpdates } from './doc-store';
+import { loadDoc, STORAGE_ORIGIN, UpdateWriter } from './doc-store';
 import { NotAllowedError } from './errors';
 import { type SortedEntries, sortEntries, strip } from './entries';
-import { Intake, type IntakeBatch, type Prepared } from './intake';
+import { Intake, type Prepared } from './intake';
 import { judgeAll, judgeNew } from './reconcile';
 import { listRefused, type RefusedEvent } from './refused';
+import { INVALID_KEY, latestStamp, readStoredState, unfoldedEntries } from './resume';
 import type { SyncHost, WorkspaceSyncOptions } from './types';
 export type { SyncHost, WorkspaceSyncOptions } from './types';
 import {
@@ -50,7 +52,6 @@ const log = logger('sync');
 
 /** The origin of updates this browser makes itself. */
 export const LOCAL_ORIGIN = Symbol('stemma-local');
-const INVALID_KEY = 'sync:invalid';
 
 export class WorkspaceSync {
   readonly doc = new Y.Doc();
@@ -60,11 +61,13 @@ export class WorkspaceSync {
   private readonly invalid = new Map<string, string>();
   private readonly clock = new HybridClock();
   private readonly intake: Intake;
+  private readonly writer: UpdateWriter;
   /** The batch verified while a round is written; its entries are not judged yet. */
   private ahead: Prepared | null = null;
+  /** The batch being verified or written now. */
+  private inRound: Prepared | null = null;
   private readonly pendingLocal = new Map<string, StemmaEvent>();
   private running: Promise<void> | null = null;
-  private rounds = 0;
   private closed = false;
   private readonly listeners = new Set<() => void>();
   /** The last failure of the pump, shown in Settings; cleared by the next good round. */
@@ -78,6 +81,7 @@ export class WorkspaceSync {
   ) {
     this.authority = new Authority(options.rootOwner, []);
     this.intake = new Intake(options.roundEntries);
+    this.writer = new UpdateWriter(host.log.db, options.compactAfter);
   }
 
   static async open(host: SyncHost, options: WorkspaceSyncOptions): Promise<WorkspaceSync> {
@@ -99,30 +103,36 @@ export class WorkspaceSync {
     return this.identity.actor;
   }
 
+  /** The last failure to store the document's updates; null when the last write went well. */
+  get storeError(): unknown {
+    return this.writer.lastError;
+  }
+
+  /** Entries received (and stored) that the pump has not judged and folded yet. */
+  get merging(): number {
+    const batches = [this.inRound, this.ahead].filter((batch) => batch !== null);
+    return this.intake.size + batches.reduce((sum, batch) => sum + batch.keys.size, 0);
+  }
+
   private get db() {
     return this.host.log.db;
   }
 
   private async start(): Promise<void> {
     const rows = await loadDoc(this.db, this.doc);
-    const invalid = (await this.db.meta.get(INVALID_KEY))?.value as [string, string][] | undefined;
-    for (const [id, reason] of invalid ?? []) this.invalid.set(id, reason);
-    // What was stored was verified before it was stored; the audit checks it again.
-    for (const [key, value] of this.events) {
-      if (this.invalid.has(key) || !isTeamEvent(value as { type: string })) continue;
-      this.team.set(key, value as TeamEvent);
-    }
+    const known = await readStoredState(this.db, this.events);
+    for (const [id, reason] of known.invalid) this.invalid.set(id, reason);
+    for (const [id, event] of known.team) this.team.set(id, event);
     this.authority = new Authority(this.options.rootOwner, this.team.values());
-    this.observeLatestStamps();
+    const latest = latestStamp(this.events);
+    if (latest) this.clock.observe(latest);
 
     this.events.observe((event) => {
       this.intake.addKeys(event.keysChanged);
       this.schedule();
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === STORAGE_ORIGIN) return;
-      this.intake.addUpdate(update);
-      this.schedule();
+      if (origin !== STORAGE_ORIGIN) this.writer.add(update);
     });
     this.db.events.hook('creating', this.onCreating);
     this.host.setCommitGuard?.((events) => this.guard(events));
@@ -135,33 +145,44 @@ export class WorkspaceSync {
         if (row) this.pendingLocal.set(row.id, strip(row) as StemmaEvent);
       }
     }
+    this.schedule();
+    await this.settled();
+    // Folded in the background: a backlog of thousands must not hold up connecting.
+    const unfolded = unfoldedEntries(this.events, new Set(ids), known);
+    this.intake.addKeys(unfolded);
+    this.schedule();
     log.debug('sync started', {
       storedRows: rows,
       entries: this.events.size,
-      unpublished: missing,
+      unpublished: missing.length,
+      unfolded: unfolded.length,
     });
-    this.schedule();
-    await this.settled();
-  }
-
-  private observeLatestStamps() {
-    let latest = '';
-    for (const value of this.events.values()) {
-      const hlc = (value as { hlc?: unknown }).hlc;
-      if (typeof hlc === 'string' && hlc > latest) latest = hlc;
-    }
-    if (latest) this.clock.observe(latest);
   }
 
   /** Resolves once every pending entry and update has been processed. */
   async settled(): Promise<void> {
-    while (this.running) await this.running;
+    // A local event's commit schedules the pump when it completes, which can be just after
+    // the command's caller resumes: start it here rather than return with the event pending.
+    if (!this.running) this.schedule();
+    while (this.running || this.writer.busy) {
+      await this.running;
+      await this.writer.settled();
+    }
+  }
+
+  /** Resolves once every update the document took in so far is stored (see `doc-store.ts`). */
+  stored(): Promise<void> {
+    return this.writer.stored();
   }
 
   /** Called after each round that changed something (members, refusals, the log). */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private notify() {
+    for (const listener of this.listeners) listener();
   }
 
   private hasWork() {
@@ -174,13 +195,15 @@ export class WorkspaceSync {
       // Start on a later tick, so `running` is set before the body can clear it.
       await Promise.resolve();
       let grew = false;
+      // A large backlog (a teammate's offline work) takes seconds: say so before the first round.
+      if (this.intake.size > this.options.roundEntries) this.notify();
       try {
         let next = this.prepareIfWork();
         while (next) {
-          const { batch, sorted } = next;
-          const entries = await sorted;
+          this.inRound = next;
+          const entries = await next.sorted;
           this.ahead = next = this.prepareIfWork();
-          grew = (await this.round(batch, entries)) || grew;
+          grew = (await this.round(entries)) || grew;
           // Entries that arrived while the round was written, with no batch ahead.
           next ??= this.prepareIfWork();
         }
@@ -198,12 +221,13 @@ export class WorkspaceSync {
         this.lastError = error;
         log.error('sync could not sign the audit chain head; the next pump signs it', error);
       } finally {
-        this.ahead = null;
+        this.ahead = this.inRound = null;
         this.running = null;
       }
       // Work that arrived while the head was signed. Not after a failure: it would only fail
       // again; the next change to the document starts the pump anew.
       if (!this.lastError) this.schedule();
+      if (!this.running) this.writer.compactIfDue();
     })();
   }
 
@@ -237,8 +261,7 @@ export class WorkspaceSync {
   }
 
   /** Writes one sorted batch; true when it extended the audit chain. */
-  private async round(batch: IntakeBatch, sorted: SortedEntries): Promise<boolean> {
-    const { updates } = batch;
+  private async round(sorted: SortedEntries): Promise<boolean> {
     const { fresh, restore, rejected } = sorted;
     if (restore.length) this.publish(restore);
     let invalidChanged = rejected.size > 0;
@@ -254,7 +277,9 @@ export class WorkspaceSync {
     const db = this.db;
     let changedLog = false;
     let grew = false;
-    await db.transaction('rw', db.tables, async () => {
+    // Every table but the stored updates, whose writes need not wait for a round.
+    const tables = db.tables.filter((table) => table.name !== db.syncUpdates.name);
+    await db.transaction('rw', tables, async () => {
       const chained = await this.chain.extend(fresh.map((event) => event.id));
       const { add, remove } = newTeam.length
         ? await judgeAll(this.authority, db, {
@@ -273,7 +298,6 @@ export class WorkspaceSync {
         changedLog = result.added.length > 0;
       }
       changedLog ||= remove.length > 0;
-      await storeUpdates(db, updates);
       if (invalidChanged) await db.meta.put({ key: INVALID_KEY, value: [...this.invalid] });
       grew = chained.length > 0;
     });
@@ -281,8 +305,8 @@ export class WorkspaceSync {
       const latest = fresh.reduce((top, event) => (event.hlc > top ? event.hlc : top), '');
       this.host.absorbed(latest || null);
     }
-    if (++this.rounds % 16 === 0) await compactDoc(db, this.options.compactAfter);
-    for (const listener of this.listeners) listener();
+    this.inRound = null;
+    this.notify();
     return grew;
   }
 
