@@ -255,6 +255,8 @@ async function measureConverge(baseUrl, signalingUrl, executablePath) {
       connectMs: round(connected - connectCalled),
       docsConvergedMs: round(docsDone - connected),
       storedMs: round(storedDone - connected),
+      // 'Connected' is each transport's own report, which can come after the documents met.
+      storedSinceConnectCallMs: round(storedDone - connectCalled),
       storedWhat:
         'both documents hold every entry and have stored it: a tab closed then reopens with ' +
         'all of it, and folds what it had not folded yet',

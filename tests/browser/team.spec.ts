@@ -16,6 +16,11 @@ import { sealEvent } from '../../src/lib/store/event';
 
 let signaling: RunningServer;
 
+// Each test drives two or three browsers through thirty-odd steps: 40 to 55 s alone, and past
+// the default 60 s beside another worker on two cores. The sync waits inside keep their own
+// limits; this is only the whole scenario's.
+test.describe.configure({ timeout: 120_000 });
+
 test.beforeEach(async () => {
   signaling = await startSignaling();
 });

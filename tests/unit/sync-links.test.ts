@@ -10,7 +10,9 @@ import { WebrtcConn } from 'y-webrtc';
 import { link, loopbackWrtc, roomOf } from './support/loopback-rtc';
 import { openPeers, type SimPeer } from './support/sync-net';
 import { uniqueName } from './support/random';
-import { syncKind } from '../../src/lib/sync/messages';
+import { chunkPeer, FRAME_BYTES, type PeerLike } from '../../src/lib/sync/chunking';
+import { EchoGuard } from '../../src/lib/sync/echo';
+import { syncKind, syncStep1Message } from '../../src/lib/sync/messages';
 import { LINK_TIMINGS, LinkWatch, type WatchedConn } from '../../src/lib/sync/links';
 import { SyncTransport } from '../../src/lib/sync/transport';
 
@@ -107,6 +109,43 @@ describe('the connection watch', () => {
     expect(connA.connected && connB.connected).toBe(true);
     await until('both ends to close it', () => connA.closed && connB.closed, 3_000);
     expect(roomA.webrtcConns.size + roomB.webrtcConns.size).toBe(0);
+  });
+});
+
+describe('sync step 1', () => {
+  /** A peer as chunkPeer wraps it, recording the messages it sends (one frame each here). */
+  function wrappedPeer(doc: Y.Doc) {
+    const watch = new LinkWatch(doc, LINK_TIMINGS);
+    const sent: (string | null)[] = [];
+    const peer: PeerLike = {
+      send: (frame: Uint8Array) => void sent.push(syncKind(frame.subarray(1))),
+      emit: () => true,
+    };
+    chunkPeer(peer, FRAME_BYTES, watch.hooks(peer, new EchoGuard(doc, () => null)));
+    // A message as it arrives: one frame, its first byte saying it is whole.
+    const receive = (message: Uint8Array) => peer.emit('data', new Uint8Array([0, ...message]));
+    return { peer, sent, receive };
+  }
+
+  test('one that arrives before this end sent its own is answered with ours, once', () => {
+    const doc = new Y.Doc();
+    const { peer, sent, receive } = wrappedPeer(doc);
+    receive(syncStep1Message(new Y.Doc()));
+    expect(sent).toEqual(['step1']);
+    // y-webrtc's own, on 'connect' a moment later, would only have the document sent twice.
+    peer.send(syncStep1Message(doc));
+    expect(sent).toEqual(['step1']);
+    // Asked again later (the connection watch), it goes out.
+    peer.send(syncStep1Message(doc));
+    expect(sent).toEqual(['step1', 'step1']);
+  });
+
+  test("after ours went out on connect, the peer's step 1 sends nothing more", () => {
+    const doc = new Y.Doc();
+    const { peer, sent, receive } = wrappedPeer(doc);
+    peer.send(syncStep1Message(doc));
+    receive(syncStep1Message(new Y.Doc()));
+    expect(sent).toEqual(['step1']);
   });
 });
 

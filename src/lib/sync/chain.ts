@@ -13,6 +13,7 @@
  */
 import { Dexie } from 'dexie';
 import { createSHA256, type IHasher } from 'hash-wasm';
+import type { Identity } from '../store/identity';
 import type { SyncChainRow, WorkspaceDb } from '../store/schema';
 
 export const HEAD_KEY = 'sync:chain-head';
@@ -93,6 +94,15 @@ export class Chain {
   expected(prev: string | null, id: string): string {
     return this.link(prev ?? this.genesis, id);
   }
+}
+
+/** Signs the chain's last record, so that a rewritten chain is caught. */
+export async function signHead(db: WorkspaceDb, identity: Identity): Promise<void> {
+  const last = await db.syncChain.orderBy('seq').last();
+  if (!last) return;
+  const sig = await identity.sign(`${last.seq}:${last.hash}`);
+  const head: ChainHead = { seq: last.seq, hash: last.hash, actor: identity.actor, sig };
+  await db.meta.put({ key: HEAD_KEY, value: head });
 }
 
 /**

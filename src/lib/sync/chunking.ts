@@ -13,8 +13,13 @@
  */
 export const FRAME_BYTES = 16 * 1024;
 const HEADER = 13;
-/** Stop queueing into the channel above this many buffered bytes. */
-const HIGH_WATER = 1024 * 1024;
+/**
+ * Stop queueing into the channel above this many buffered bytes. High enough that a whole
+ * sync of 10k events (7.5 MB) goes to the channel at once, to be sent off the page's thread:
+ * refilling it from a timer waited behind the fold of the teammate's events (0.3 s tasks) and
+ * held the other peer's sync up by seconds. Chromium refuses sends past 16 MB buffered.
+ */
+const HIGH_WATER = 8 * 1024 * 1024;
 /** A peer may have at most this many messages half received; older ones are dropped. */
 const MAX_OPEN = 8;
 
@@ -120,6 +125,8 @@ export interface LinkHooks {
    * (a message's effects are sent synchronously); true drops it. See `echo.ts`.
    */
   isEcho?(message: Uint8Array): boolean;
+  /** Asked about every message y-webrtc sends to the peer; false drops it. */
+  sending?(message: Uint8Array): boolean;
 }
 
 /** Wraps one connection; safe to call twice (the first call's hooks stay). */
@@ -166,6 +173,7 @@ export function chunkPeer(peer: PeerLike, limit = FRAME_BYTES, hooks: LinkHooks 
   };
   peer.send = (data: Uint8Array) => {
     if (reading && hooks.isEcho?.(data)) return;
+    if (hooks.sending?.(data) === false) return;
     enqueue(data, 'yjs');
   };
   peer.emit = (event: string | symbol, ...args: unknown[]) => {

@@ -77,6 +77,10 @@ interface Link {
   /** When the last frame arrived; 0 for never. */
   heardAt: number;
   synced: boolean;
+  /** Whether this end has sent its step 1 on the connection. */
+  sentStep1: boolean;
+  /** Until then, y-webrtc's own step 1 is dropped: one went out early (see `hooks`). */
+  skipStep1Until: number;
   asked: number;
   askedAt: number;
 }
@@ -98,6 +102,8 @@ export class LinkWatch {
         openedAt: null,
         heardAt: 0,
         synced: false,
+        sentStep1: false,
+        skipStep1Until: 0,
         asked: 0,
         askedAt: 0,
       };
@@ -106,15 +112,37 @@ export class LinkWatch {
     return link;
   }
 
-  /** The framing hooks for one connection's peer (see `chunkPeer`). */
-  hooks(peer: object, echo: EchoGuard): LinkHooks {
+  /**
+   * The framing hooks for one connection's peer (see `chunkPeer`).
+   *
+   * y-webrtc sends its step 1 on simple-peer's 'connect', which comes only once simple-peer has
+   * read the connection's stats: in the bench, up to a second after the other end's step 1 had
+   * arrived and been answered. The other end's step 2 then waited for it, and the two
+   * documents crossed one after the other instead of at once. So a step 1 that arrives before
+   * this end sent its own is answered with ours at once, and y-webrtc's, a moment later, is
+   * dropped (it would have the other end send its whole document a second time).
+   */
+  hooks(peer: PeerLike, echo: EchoGuard): LinkHooks {
     const link = this.link(peer);
     return {
       heard: () => (link.heardAt = Date.now()),
       received: (message) => {
-        if (!link.synced && syncKind(message) === 'step2') link.synced = true;
+        const kind = syncKind(message);
+        if (!link.synced && kind === 'step2') link.synced = true;
+        if (kind !== 'step1' || link.sentStep1) return;
+        peer.send(syncStep1Message(this.doc));
+        link.skipStep1Until = Date.now() + this.timings.resyncMs;
       },
       isEcho: (message) => echo.isEcho(syncKind(message) === 'update'),
+      sending: (message) => {
+        if (syncKind(message) !== 'step1') return true;
+        if (link.sentStep1 && Date.now() < link.skipStep1Until) {
+          link.skipStep1Until = 0;
+          return false;
+        }
+        link.sentStep1 = true;
+        return true;
+      },
     };
   }
 

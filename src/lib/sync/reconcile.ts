@@ -1,14 +1,18 @@
 /**
  * Which store events the log should hold, given the team rules: the verdicts of a round's new
- * events, or, after the rules changed, of every event of the document. Both run inside the
- * round's transaction and read only the log there.
+ * events, or, after the rules changed, of every event of the document; and the change to the
+ * log they call for. All run inside the round's transaction and touch only the log there.
  */
 import type * as Y from 'yjs';
 import type { Authority } from './authority';
 import { strip } from './entries';
 import { isTeamEvent } from './team-events';
 import type { StemmaEvent } from '../store/event';
+import type { EventLog } from '../store/log';
 import type { WorkspaceDb } from '../store/schema';
+import { logger } from '../logging/logger';
+
+const log = logger('sync');
 
 export interface LogChange {
   /** Events that count and belong in the log. */
@@ -57,4 +61,22 @@ export async function judgeAll(
   const remove = [...inLog].filter((id) => events.has(id) && !unverified(id) && !counted.has(id));
   const add = [...counted.values()].filter((event) => !inLog.has(event.id));
   return { add, remove };
+}
+
+/**
+ * Makes the log hold what the verdicts say, inside the round's transaction: events that stopped
+ * counting are taken out with a rebuild of the projections; otherwise the new ones go through
+ * the fold local commands use. Returns whether the log changed.
+ */
+export async function applyChange(eventLog: EventLog, change: LogChange): Promise<boolean> {
+  const { add, remove } = change;
+  if (remove.length) {
+    await eventLog.db.events.bulkDelete(remove);
+    if (add.length) await eventLog.append(add);
+    await eventLog.rebuildProjections();
+    log.info('events stopped counting after a membership change', { count: remove.length });
+    return true;
+  }
+  if (add.length === 0) return false;
+  return (await eventLog.append(add)).added.length > 0;
 }

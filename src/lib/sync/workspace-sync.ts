@@ -22,12 +22,12 @@ import * as Y from 'yjs';
 import { auditWorkspace, type AuditReport } from './audit';
 import { Authority, type Verdict } from './authority';
 export type { RefusedEvent } from './refused';
-import { Chain, HEAD_KEY, type ChainHead } from './chain';
+import { Chain, signHead } from './chain';
 import { loadDoc, STORAGE_ORIGIN, UpdateWriter } from './doc-store';
 import { NotAllowedError } from './errors';
 import { type SortedEntries, sortEntries, strip } from './entries';
 import { Intake, type Prepared } from './intake';
-import { judgeAll, judgeNew } from './reconcile';
+import { applyChange, judgeAll, judgeNew } from './reconcile';
 import { listRefused, type RefusedEvent } from './refused';
 import { INVALID_KEY, latestStamp, readStoredState, unfoldedEntries } from './resume';
 import type { SyncHost, WorkspaceSyncOptions } from './types';
@@ -216,7 +216,7 @@ export class WorkspaceSync {
       }
       try {
         // Once per pump, not per round: records past the signed head are still linked to it.
-        if (grew) await this.signHead();
+        if (grew) await signHead(this.db, this.identity);
       } catch (error) {
         this.lastError = error;
         log.error('sync could not sign the audit chain head; the next pump signs it', error);
@@ -281,23 +281,14 @@ export class WorkspaceSync {
     const tables = db.tables.filter((table) => table.name !== db.syncUpdates.name);
     await db.transaction('rw', tables, async () => {
       const chained = await this.chain.extend(fresh.map((event) => event.id));
-      const { add, remove } = newTeam.length
+      const change = newTeam.length
         ? await judgeAll(this.authority, db, {
             events: this.events,
             invalid: this.invalid,
             unverified: this.unverified,
           })
         : await judgeNew(this.authority, db, stored);
-      if (remove.length) {
-        await db.events.bulkDelete(remove);
-        if (add.length) await this.host.log.append(add);
-        await this.host.log.rebuildProjections();
-        log.info('events stopped counting after a membership change', { count: remove.length });
-      } else if (add.length) {
-        const result = await this.host.log.append(add);
-        changedLog = result.added.length > 0;
-      }
-      changedLog ||= remove.length > 0;
+      changedLog = await applyChange(this.host.log, change);
       if (invalidChanged) await db.meta.put({ key: INVALID_KEY, value: [...this.invalid] });
       grew = chained.length > 0;
     });
@@ -308,15 +299,6 @@ export class WorkspaceSync {
     this.inRound = null;
     this.notify();
     return grew;
-  }
-
-  /** Signs the chain's last record, so that a rewritten chain is caught (see chain.ts). */
-  private async signHead(): Promise<void> {
-    const last = await this.db.syncChain.orderBy('seq').last();
-    if (!last) return;
-    const sig = await this.identity.sign(`${last.seq}:${last.hash}`);
-    const head: ChainHead = { seq: last.seq, hash: last.hash, actor: this.identity.actor, sig };
-    await this.db.meta.put({ key: HEAD_KEY, value: head });
   }
 
   // Team commands: sealed, checked against the rules as they stand here, then published.
