@@ -119,12 +119,21 @@ async function openPeer(name, baseUrl, executablePath) {
   });
   // The app's logger is silent unless told; its warnings (a connection asked again or closed,
   // see src/lib/sync/links.ts) explain a slow or stuck run.
-  await context.addInitScript(() => localStorage.setItem('stemmaLog', 'warn'));
+  // SYNC_LOG=debug shows every sync round's timings as well.
+  await context.addInitScript(
+    (level) => localStorage.setItem('stemmaLog', level),
+    process.env.SYNC_LOG ?? 'warn',
+  );
   const page = context.pages()[0] ?? (await context.newPage());
   // The app logs every sync round; only trouble is worth echoing.
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') {
-      console.log(`  [${name}] ${message.text()}`);
+  page.on('console', async (message) => {
+    if (message.type() === 'error' || message.type() === 'warning' || process.env.SYNC_LOG) {
+      // The logger's detail is an object, which text() shows only as a handle.
+      const parts = await Promise.all(
+        message.args().map((arg) => arg.jsonValue().catch(() => String(arg))),
+      ).catch(() => [message.text()]);
+      const text = parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part)));
+      console.log(`  [${name}] ${text.join(' ')}`);
     }
   });
   page.on('pageerror', (error) => console.error(`  [${name} error] ${error.message}`));

@@ -183,6 +183,31 @@ describe('aliases, tags, archive', () => {
     await registry.restore({ kind: 'model', id: model.id });
     expect((await registry.getModel('old')).archived).toBe(false);
   });
+
+  test('the model list counts what it shows, archived or not, with or without a prefix', async () => {
+    const registry = await freshRegistry();
+    await registry.createModel({ name: 'nlp-a' });
+    await registry.registerVersion({ model: 'nlp-a' });
+    await registry.setAlias('nlp-a', 'champion', 1);
+    for (const name of ['nlp-b', 'nlp-c', 'cv-a', 'cv-b']) await registry.createModel({ name });
+    const archived = await registry.getModel('nlp-b');
+    await registry.archive({ kind: 'model', id: archived.id });
+
+    const visible = await registry.listModels({ pageSize: 2 });
+    expect(visible).toMatchObject({ total: 4, hasMore: true });
+    expect(visible.models.map((m) => m.name)).toEqual(['cv-b', 'cv-a']);
+    const last = await registry.listModels({ pageSize: 2, page: 1 });
+    expect(last).toMatchObject({ total: 4, hasMore: false });
+    expect(last.models.map((m) => m.name)).toEqual(['nlp-c', 'nlp-a']);
+    expect(last.models[1]).toMatchObject({ latestVersion: 1, aliases: { champion: 1 } });
+    expect(await registry.listModels({ includeArchived: true })).toMatchObject({ total: 5 });
+    const nlp = await registry.listModels({ namePrefix: 'NLP' });
+    expect(nlp.total).toBe(2);
+    expect(nlp.models.map((m) => m.name)).toEqual(['nlp-a', 'nlp-c']);
+    expect(await registry.listModels({ namePrefix: 'nlp', includeArchived: true })).toMatchObject({
+      total: 3,
+    });
+  });
 });
 
 describe('history and time travel', () => {

@@ -201,9 +201,17 @@ export class WorkspaceSync {
         let next = this.prepareIfWork();
         while (next) {
           this.inRound = next;
+          const waited = performance.now();
           const entries = await next.sorted;
           this.ahead = next = this.prepareIfWork();
+          const written = performance.now();
           grew = (await this.round(entries)) || grew;
+          log.debug('sync round', {
+            entries: entries.fresh.length,
+            verifyWaitMs: Math.round(written - waited),
+            writeMs: Math.round(performance.now() - written),
+            waiting: this.intake.size,
+          });
           // Entries that arrived while the round was written, with no batch ahead.
           next ??= this.prepareIfWork();
         }
