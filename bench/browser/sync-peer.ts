@@ -13,7 +13,8 @@ import type { EventRegistry } from '../../src/lib/registry/registry';
 import type { RegisterVersionInput } from '../../src/lib/registry/types';
 import { loadDoc } from '../../src/lib/sync/doc-store';
 import { newTeamSecrets, type Invite } from '../../src/lib/sync/invite';
-import { SyncTransport, type TransportState } from '../../src/lib/sync/transport';
+import type { TransportState } from '../../src/lib/sync/states';
+import { SyncTransport } from '../../src/lib/sync/transport';
 import { WorkspaceSync } from '../../src/lib/sync/workspace-sync';
 import { loadIdentity } from '../../src/lib/store/identity';
 

@@ -12,12 +12,16 @@ import { resolvedConflicts } from '../sync/conflicts';
 import { NotAllowedError } from '../sync/errors';
 import { FileTransfers, type BlobStore } from '../sync/file-transfer';
 import { inviteLink, newTeamSecrets } from '../sync/invite';
-import { STATE_TEXT, SyncTransport } from '../sync/transport';
-import { WorkspaceSync, type SyncHost } from '../sync/workspace-sync';
+import { STATE_TEXT } from '../sync/states';
+import type { SyncTransport } from '../sync/transport';
+import type { SyncHost, WorkspaceSync } from '../sync/workspace-sync';
 import type { StemmaEvent } from '../store/event';
 import { logger } from '../logging/logger';
 
 const log = logger('team');
+
+/** Loaded once a workspace is shared (see `sync/engine.ts`). */
+const syncEngine = () => import('../sync/engine');
 
 /** What the team service needs of the registry that owns it. */
 export interface TeamHost extends SyncHost {
@@ -120,6 +124,7 @@ export class TeamService implements TeamRegistry {
       relayUrl: team.relayUrl ?? null,
     };
     this.paused = (await this.db.meta.get(TEAM_PAUSED_KEY))?.value === true;
+    const { WorkspaceSync } = await syncEngine();
     this.sync = await WorkspaceSync.open(this.host, {
       rootOwner: team.owner,
       identityDb: this.identityDb,
@@ -130,6 +135,7 @@ export class TeamService implements TeamRegistry {
   }
 
   private async connect(): Promise<void> {
+    const { SyncTransport } = await syncEngine();
     if (!this.sync || !this.team || this.stopped) return;
     this.transport?.stop();
     this.transport = null;

@@ -9,7 +9,8 @@ import type { ResolvedConflict } from '../sync/conflicts';
 import type { PresenceEntry } from '../sync/presence';
 import type { RefusedEvent } from '../sync/refused';
 import type { Role, RoleChange } from '../sync/team-events';
-import type { TransportSettings, TransportState } from '../sync/transport';
+import type { TransportState } from '../sync/states';
+import type { TransportSettings } from '../sync/transport';
 import type { FileRef } from './types';
 
 export type {

@@ -17,6 +17,7 @@ import type { Invite } from './invite';
 import { RoomInUseError } from './errors';
 import { LINK_TIMINGS, type LinkTimings, LinkWatch, type WatchedConn } from './links';
 import { Presence } from './presence';
+import type { TransportState } from './states';
 import type { WorkspaceSync } from './workspace-sync';
 import { sha256Hex } from '../store/bytes';
 import { logger } from '../logging/logger';
@@ -46,15 +47,6 @@ export interface TransportSettings {
   /** A WebRTC implementation where the runtime has none (Node: `@roamhq/wrtc`). */
   wrtc?: object;
 }
-
-export type TransportState = 'connecting' | 'connected' | 'no-peers' | 'stopped';
-
-export const STATE_TEXT: Record<TransportState, string> = {
-  connecting: 'Looking for teammates…',
-  connected: 'Connected',
-  'no-peers': 'Cannot join: wrong password or no peers online.',
-  stopped: 'Not connected',
-};
 
 export async function roomName(invite: Pick<Invite, 'workspaceId' | 'password'>) {
   const digest = await sha256Hex(`${invite.workspaceId}\u0000${invite.password}`);
