@@ -184,7 +184,7 @@ describe('aliases, tags, archive', () => {
     expect((await registry.getModel('old')).archived).toBe(false);
   });
 
-  test('the model list counts what it shows, archived or not, with or without a prefix', async () => {
+  test('the model list counts what it shows, archived or not, by prefix or not', async () => {
     const registry = await freshRegistry();
     await registry.createModel({ name: 'nlp-a' });
     await registry.registerVersion({ model: 'nlp-a' });

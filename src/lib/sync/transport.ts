@@ -166,11 +166,12 @@ export class SyncTransport {
    * It also keeps offer glare from happening between Stemma peers. y-webrtc makes an offering
    * connection to every peer it hears announce itself, so two peers that announce at once
    * both offer, and one end was often left with a connection that never opened (9 to 15 s
-   * lost in about one start in four in the bench). Here only the peer with the smaller id offers. The other closes the
-   * offering connection it was about to make; y-webrtc announces itself again when a
-   * connection closes, so the smaller peer hears it and offers. Until the offer comes, an
-   * answering connection stands in for the closed one (see `strayAnswer`). A peer without
-   * this rule still offers to everyone, which the connection watch copes with as before.
+   * lost in about one start in four in the bench). Here only the peer with the smaller id
+   * offers. The other closes the offering connection it was about to make; y-webrtc announces
+   * itself again when a connection closes, so the smaller peer hears it and offers. Until the
+   * offer comes, an answering connection stands in for the closed one (see `strayAnswer`). A
+   * peer without this rule still offers to everyone, which the connection watch copes with as
+   * before.
    */
   private frameConnections(transfers: FileTransfers | null) {
     const room = this.room();
