@@ -6,7 +6,9 @@
  * taken in again rather than trusted.
  */
 import type * as Y from 'yjs';
+import { strip } from './entries';
 import { isTeamEvent, type TeamEvent } from './team-events';
+import type { StemmaEvent } from '../store/event';
 import type { WorkspaceDb } from '../store/schema';
 
 /** Where the reasons of forged or malformed entries are kept. */
@@ -34,6 +36,18 @@ export async function readStoredState(db: WorkspaceDb, events: Y.Map<unknown>) {
   const chained = await db.syncChain.where('id').anyOf(teamKeys).toArray();
   const team = new Map(chained.map(({ id }) => [id, events.get(id) as TeamEvent]));
   return { invalid, team } satisfies StoredState;
+}
+
+/**
+ * The ids the log holds, and its events the document lacks: made while sync was not running,
+ * or before the workspace was shared. They are published when the sync starts.
+ */
+export async function unpublishedEvents(db: WorkspaceDb, events: Y.Map<unknown>) {
+  const ids = (await db.events.toCollection().primaryKeys()) as string[];
+  const missing = ids.filter((id) => !events.has(id));
+  const rows = missing.length ? await db.events.bulkGet(missing) : [];
+  const unpublished = rows.flatMap((row) => (row ? [strip(row) as StemmaEvent] : []));
+  return { inLog: new Set(ids), unpublished };
 }
 
 /**

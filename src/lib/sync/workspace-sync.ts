@@ -29,7 +29,13 @@ import { type SortedEntries, sortEntries, strip } from './entries';
 import { Intake, type Prepared } from './intake';
 import { applyChange, judgeAll, judgeNew } from './reconcile';
 import { listRefused, type RefusedEvent } from './refused';
-import { INVALID_KEY, latestStamp, readStoredState, unfoldedEntries } from './resume';
+import {
+  INVALID_KEY,
+  latestStamp,
+  readStoredState,
+  unfoldedEntries,
+  unpublishedEvents,
+} from './resume';
 import type { SyncHost, WorkspaceSyncOptions } from './types';
 export type { SyncHost, WorkspaceSyncOptions } from './types';
 import {
@@ -137,24 +143,18 @@ export class WorkspaceSync {
     this.db.events.hook('creating', this.onCreating);
     this.host.setCommitGuard?.((events) => this.guard(events));
 
-    // Events made while sync was not running (or before the workspace was shared).
-    const ids = (await this.db.events.toCollection().primaryKeys()) as string[];
-    const missing = ids.filter((id) => !this.events.has(id));
-    if (missing.length) {
-      for (const row of await this.db.events.bulkGet(missing)) {
-        if (row) this.pendingLocal.set(row.id, strip(row) as StemmaEvent);
-      }
-    }
+    const { inLog, unpublished } = await unpublishedEvents(this.db, this.events);
+    for (const event of unpublished) this.pendingLocal.set(event.id, event);
     this.schedule();
     await this.settled();
     // Folded in the background: a backlog of thousands must not hold up connecting.
-    const unfolded = unfoldedEntries(this.events, new Set(ids), known);
+    const unfolded = unfoldedEntries(this.events, inLog, known);
     this.intake.addKeys(unfolded);
     this.schedule();
     log.debug('sync started', {
       storedRows: rows,
       entries: this.events.size,
-      unpublished: missing.length,
+      unpublished: unpublished.length,
       unfolded: unfolded.length,
     });
   }
