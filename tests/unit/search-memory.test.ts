@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { searchFields, VersionColumns } from '../../src/lib/registry/search/columns';
-import { compileFilter, firstSlots, slotOrder } from '../../src/lib/registry/search/memory-query';
+import { compileFilter } from '../../src/lib/registry/search/memory-query';
+import { firstSlots, slotOrder } from '../../src/lib/registry/search/memory-order';
 import { generateRows } from './search-corpus';
 import { openEventRegistry } from '../../src/lib/registry';
 import type { EventRegistry } from '../../src/lib/registry/registry';

@@ -51,6 +51,8 @@ export interface ColumnsSnapshot {
 export class VersionColumns {
   /** Slots in use; a slot at or past this, or with `alive[slot] = 0`, holds nothing. */
   size = 0;
+  /** Counts changes, so that what is derived from the columns knows when to derive again. */
+  revision = 0;
   capacity = 0;
   ids: (string | undefined)[] = [];
   alive = new Uint8Array(0);
@@ -157,6 +159,7 @@ export class VersionColumns {
     const known = this.slots.get(row.id);
     if (known !== undefined) this.clear(known);
     const slot = known ?? this.free.pop() ?? this.size++;
+    this.revision += 1;
     if (slot >= this.capacity) this.grow(this.capacity * 2);
     this.slots.set(row.id, slot);
 
@@ -179,6 +182,7 @@ export class VersionColumns {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     this.clear(slot);
+    this.revision += 1;
     this.slots.delete(id);
     this.ids[slot] = undefined;
     this.alive[slot] = 0;

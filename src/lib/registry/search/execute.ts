@@ -25,7 +25,8 @@ import { narrowWalks } from './narrow';
 import { walkIndex } from './walk';
 import type { VersionColumns } from './columns';
 import { memoryIndexOf, type MemoryIndex } from './memory-index';
-import { compileFilter, firstSlots, slotOrder } from './memory-query';
+import { compileFilter } from './memory-query';
+import { firstSlots, slotOrder } from './memory-order';
 
 const log = logger('search');
 
@@ -215,10 +216,10 @@ async function memoryPage(
   columns: VersionColumns,
   request: PageRequest,
 ): Promise<SearchResult | null> {
-  const test = compileFilter(columns, request.filter, request.includeArchived);
+  const filter = compileFilter(columns, request.filter, request.includeArchived);
   const order = slotOrder(columns, request.sort, request.direction);
   const end = request.skip + request.pageSize;
-  const { slots, total } = firstSlots(columns, test, order, end + 1);
+  const { slots, total } = firstSlots(columns, filter, order, end + 1);
   const ids = slots.slice(request.skip, end).map((slot) => columns.ids[slot] as string);
 
   const rows = await table.bulkGet(ids);
