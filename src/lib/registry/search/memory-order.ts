@@ -116,93 +116,81 @@ export function firstSlots(
   const { mask, includeArchived } = filter;
   const { alive, archived, size } = columns;
   const { values, sign, compare } = order;
-  const heap = new Heap(limit, compare);
-  // The key a slot must not exceed to enter the heap, once it is full.
-  let bar = limit === 0 ? -Infinity : Infinity;
+  // Typed arrays and no call per slot: a key passed to a function is boxed, and 100,000
+  // boxed numbers a search woke the garbage collector.
+  const heap: Heap = { slots: new Int32Array(limit), keys: new Float64Array(limit), length: 0 };
   let total = 0;
   const step = sign < 0 ? -1 : 1;
   for (let slot = step < 0 ? size - 1 : 0; slot >= 0 && slot < size; slot += step) {
     if (alive[slot] === 0 || (mask !== null && mask[slot] === 0)) continue;
     if (!includeArchived && archived[slot] === 1) continue;
     total += 1;
+    if (limit === 0) continue;
+
     const value = values[slot];
     const key = value === value ? sign * value : Infinity;
-    if (key <= bar) bar = heap.offer(slot, key);
+    if (heap.length < limit) {
+      heap.slots[heap.length] = slot;
+      heap.keys[heap.length] = key;
+      heap.length += 1;
+      siftUp(heap, heap.length - 1, compare);
+      continue;
+    }
+    // The root holds the last of the best so far: a slot after it is passed over.
+    const root = heap.keys[0];
+    if (key > root || (key === root && compare(slot, heap.slots[0]) >= 0)) continue;
+    heap.slots[0] = slot;
+    heap.keys[0] = key;
+    siftDown(heap, compare);
   }
-  return { slots: heap.sorted(), total };
+  const slots = Array.from(heap.slots.subarray(0, heap.length)).sort(compare);
+  return { slots, total };
 }
 
-/**
- * The best `limit` slots offered, by key and then `compare`. The root holds the worst of
- * them, the first to be replaced.
- */
-class Heap {
-  private readonly slots: number[] = [];
-  private readonly keys: Float64Array;
+/** The best slots found so far, with their keys; the worst of them at the root. */
+interface Heap {
+  slots: Int32Array;
+  keys: Float64Array;
+  length: number;
+}
 
-  constructor(
-    private readonly limit: number,
-    private readonly compare: (a: number, b: number) => number,
-  ) {
-    this.keys = new Float64Array(limit);
+/** True when entry `i` of the heap comes after entry `j` in the order. */
+function after(heap: Heap, i: number, j: number, compare: SlotOrder['compare']): boolean {
+  const { keys, slots } = heap;
+  if (keys[i] !== keys[j]) return keys[i] > keys[j];
+  return compare(slots[i], slots[j]) > 0;
+}
+
+function swap(heap: Heap, i: number, j: number): void {
+  const { keys, slots } = heap;
+  const slot = slots[i];
+  slots[i] = slots[j];
+  slots[j] = slot;
+  const key = keys[i];
+  keys[i] = keys[j];
+  keys[j] = key;
+}
+
+function siftUp(heap: Heap, index: number, compare: SlotOrder['compare']): void {
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (!after(heap, index, parent, compare)) return;
+    swap(heap, index, parent);
+    index = parent;
   }
+}
 
-  /** Takes `slot` if it belongs among the best; returns the key a slot must now not exceed. */
-  offer(slot: number, key: number): number {
-    const { slots, keys } = this;
-    if (slots.length < this.limit) {
-      slots.push(slot);
-      keys[slots.length - 1] = key;
-      this.siftUp(slots.length - 1);
-      return slots.length < this.limit ? Infinity : keys[0];
-    }
-    if (key > keys[0]) return keys[0];
-    if (key === keys[0] && this.compare(slot, slots[0]) >= 0) return keys[0];
-    slots[0] = slot;
-    keys[0] = key;
-    this.siftDown();
-    return keys[0];
-  }
-
-  sorted(): number[] {
-    return [...this.slots].sort(this.compare);
-  }
-
-  /** True when entry `i` comes after entry `j` in the order. */
-  private after(i: number, j: number): boolean {
-    const { keys } = this;
-    if (keys[i] !== keys[j]) return keys[i] > keys[j];
-    return this.compare(this.slots[i], this.slots[j]) > 0;
-  }
-
-  private swap(i: number, j: number): void {
-    const { slots, keys } = this;
-    [slots[i], slots[j]] = [slots[j], slots[i]];
-    [keys[i], keys[j]] = [keys[j], keys[i]];
-  }
-
-  private siftUp(index: number): void {
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.after(index, parent)) return;
-      this.swap(index, parent);
-      index = parent;
-    }
-  }
-
-  private siftDown(): void {
-    const length = this.slots.length;
-    let index = 0;
-    for (;;) {
-      const left = 2 * index + 1;
-      const right = left + 1;
-      let last = index;
-      if (left < length && this.after(left, last)) last = left;
-      if (right < length && this.after(right, last)) last = right;
-      if (last === index) return;
-      this.swap(index, last);
-      index = last;
-    }
+function siftDown(heap: Heap, compare: SlotOrder['compare']): void {
+  let index = 0;
+  for (;;) {
+    const left = 2 * index + 1;
+    const right = left + 1;
+    let last = index;
+    if (left < heap.length && after(heap, left, last, compare)) last = left;
+    if (right < heap.length && after(heap, right, last, compare)) last = right;
+    if (last === index) return;
+    swap(heap, index, last);
+    index = last;
   }
 }
 
