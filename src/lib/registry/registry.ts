@@ -13,7 +13,7 @@ import {
 } from './errors';
 import { blobStore, keepFileBytes, keptFiles } from './file-bytes';
 import { hashFile } from './file-hash';
-import { InspectionClient, type ClientInspectOptions } from './formats';
+import { InspectionClient, type ClientInspectOptions } from './formats/client';
 import { InsightsService } from './insights-service';
 import type { LineageProjection } from './lineage-projection';
 import { LineageQueries } from './lineage-queries';
