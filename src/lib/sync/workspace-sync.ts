@@ -28,6 +28,7 @@ import { NotAllowedError } from './errors';
 import { type SortedEntries, sortEntries, strip } from './entries';
 import { Intake, type Prepared } from './intake';
 import { applyChange, judgeAll, judgeNew } from './reconcile';
+import { aliasApproval, sealTeamCommand } from './team-commands';
 import { listRefused, type RefusedEvent } from './refused';
 import {
   INVALID_KEY,
@@ -42,7 +43,6 @@ import {
   isTeamEvent,
   type Role,
   type RoleChange,
-  sealTeamEvent,
   type SyncEvent,
   type TeamEvent,
   type TeamEventType,
@@ -316,13 +316,9 @@ export class WorkspaceSync {
     entity: string,
     payload: TeamPayloads[T],
   ): Promise<TeamEvent<T>> {
-    const event = await sealTeamEvent(
-      { hlc: this.clock.now(), actor: this.identity.actor, type, entity, payload },
-      this.identity,
-    );
-    const trial = new Authority(this.options.rootOwner, [...this.team.values(), event]);
-    const verdict = trial.teamVerdicts.get(event.id)!;
-    if (verdict.status !== 'counted') throw new NotAllowedError(verdict.reason);
+    const { identity, team } = this;
+    const context = { hlc: this.clock.now(), identity, rootOwner: this.options.rootOwner };
+    const event = await sealTeamCommand(type, entity, payload, { ...context, team: team.values() });
     this.publish([event]);
     await this.settled();
     return event;
@@ -340,15 +336,8 @@ export class WorkspaceSync {
 
   /** Approves a held move of a protected alias. Maintainers and owners, not its author. */
   async approveAliasMove(eventId: string) {
-    const held = this.events.get(eventId) as StemmaEvent<'alias.set'> | undefined;
-    if (!held || (held.type !== 'alias.set' && held.type !== 'alias.removed')) {
-      throw new NotAllowedError(`there is no alias move ${eventId.slice(0, 12)}… to approve`);
-    }
-    if (held.actor === this.identity.actor) {
-      throw new NotAllowedError('another member has to approve your own move');
-    }
-    const { alias } = held.payload;
-    return this.teamCommand('alias.move.approved', eventId, { modelId: held.entity, alias });
+    const approval = aliasApproval(this.events, eventId, this.identity.actor);
+    return this.teamCommand('alias.move.approved', eventId, approval);
   }
 
   members() {
