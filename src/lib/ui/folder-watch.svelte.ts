@@ -61,6 +61,8 @@ export class FolderWatchState {
   imports = $state.raw<Record<string, { summary: MlflowImportSummary; at: number }>>({});
   scanning = $state<string | null>(null);
   #service: RescanService | null = null;
+  /** Callers of `ready()` from before the layout started the watcher. */
+  #waiting: ((watcher: FolderWatcher) => void)[] = [];
 
   /** Starts the timer over `registry`'s watched folders; returns the stop. */
   start(registry: Registry): () => void {
@@ -89,6 +91,7 @@ export class FolderWatchState {
     );
     this.#service = service;
     this.#service.start();
+    for (const resolve of this.#waiting.splice(0)) resolve(service.watcher);
     void this.refresh();
     return () => this.stop();
   }
@@ -96,6 +99,15 @@ export class FolderWatchState {
   stop(): void {
     this.#service?.stop();
     this.#service = null;
+  }
+
+  /**
+   * The watcher, once the layout has started it: just after the app's first paint, so a page
+   * opened directly may ask a moment before.
+   */
+  ready(): Promise<FolderWatcher> {
+    if (this.#service) return Promise.resolve(this.#service.watcher);
+    return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
   get watcher(): FolderWatcher {
