@@ -31,28 +31,32 @@ async function readJson(path) {
 
 const node = {};
 let failed = false;
+/** Notes a script's exit status; a missed target in one bench must not skip the next. */
+const note = (status) => {
+  failed = failed || status !== 0;
+};
 if (!onlySuites) {
   const formats = runScript('formats.mjs', [], true);
-  failed ||= formats.status !== 0;
+  note(formats.status);
   const start = formats.stdout.indexOf('{');
   node.formats = start >= 0 ? JSON.parse(formats.stdout.slice(start)) : null;
 
-  failed ||= runScript('hash.mjs').status !== 0;
+  note(runScript('hash.mjs').status);
   node.hash = await readJson(`${benchDir}hash-results.json`);
 
-  failed ||= runScript('lineage.mjs').status !== 0;
+  note(runScript('lineage.mjs').status);
   node.lineage = await readJson(`${benchDir}lineage-results.json`);
 
-  failed ||= runScript('mlflow.mjs').status !== 0;
+  note(runScript('mlflow.mjs').status);
   node.mlflow = await readJson(`${benchDir}mlflow-results.json`);
 
   // Team sync: two Chromium profiles over y-webrtc, and reopening a large shared workspace.
-  failed ||= runScript('sync.mjs').status !== 0;
+  note(runScript('sync.mjs').status);
   node.sync = await readJson(`${benchDir}sync-results.json`);
 }
 
 const browser = runScript('run.mjs', args);
-failed ||= browser.status !== 0;
+note(browser.status);
 
 if (!onlySuites) {
   const resultsPath = `${benchDir}results.json`;
