@@ -1,6 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { waitForServiceWorkerControl } from './support/service-worker';
+import { createModel, start } from './registry-steps';
 
 interface ManifestIcon {
   src: string;
@@ -111,4 +112,33 @@ test('after one visit the app works offline, on deep links and after a browser r
   expect(afterRestart?.fromServiceWorker()).toBe(true);
   await expect(rendered(reopened)).toBeVisible();
   expect(failedAfterRestart).toEqual([]);
+});
+
+test('the start page opens the workspace early and still lets its schema be upgraded', async ({
+  page,
+}) => {
+  await start(page);
+  await createModel(page, 'early-open');
+  // This load finds the database: the page's early connection (app.html) holds it for a while.
+  await page.goto('/');
+  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(1);
+
+  // A newer schema, as the next release of the app would open it, from the same origin.
+  const upgrade = await page.evaluate(async () => {
+    const name = 'stemma-ws-default';
+    const found = (await indexedDB.databases()).find((db) => db.name === name);
+    if (!found?.version) return { found: false, blocked: false, opened: false };
+    return new Promise<{ found: boolean; blocked: boolean; opened: boolean }>((resolve) => {
+      const request = indexedDB.open(name, found.version! + 1);
+      let blocked = false;
+      request.onblocked = () => (blocked = true);
+      request.onsuccess = () => {
+        request.result.close();
+        resolve({ found: true, blocked, opened: true });
+      };
+      request.onerror = () => resolve({ found: true, blocked, opened: false });
+    });
+  });
+
+  expect(upgrade).toEqual({ found: true, blocked: false, opened: true });
 });
