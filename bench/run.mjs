@@ -82,10 +82,10 @@ async function suiteNames() {
 }
 
 /**
- * Runs each suite in a tab of its own, one after another, and merges their reports. Sharing
- * one page let a suite's leftovers (the GNN's tensors, a lineage import's registry: hundreds
- * of MB of heap) slow the garbage collection of the suites after it; the registry suite's
- * write measure was 15% slower behind them than alone.
+ * Runs each suite in a tab of its own, one after another, and merges their reports, so no
+ * suite runs in a heap holding another's leftovers (the GNN's tensors, a lineage import's
+ * registry: hundreds of MB). The tabs alone did not bring the registry ratio back to its
+ * figure alone (1.56 with them); running that suite first did (see `suiteNames`).
  *
  * @param {import('@playwright/test').BrowserContext} context
  * @param {import('@playwright/test').Page} first a blank tab to use for the first suite

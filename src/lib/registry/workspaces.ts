@@ -12,7 +12,8 @@ import { logger } from '../logging/logger';
 
 const log = logger('workspaces');
 
-const ACTIVE_KEY = 'stemma.workspace';
+/** Where the open workspace's id is kept; `src/app.html` reads it before the app loads. */
+export const ACTIVE_KEY = 'stemma.workspace';
 const LIST_KEY = 'stemma.workspaces';
 export const PERSONAL_WORKSPACE = 'default';
 /** Where a shared workspace keeps its invite (id, password, owner) and connection settings. */

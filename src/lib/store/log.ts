@@ -29,6 +29,9 @@ interface ScopeMark {
 
 /** The `meta` key under which a scope's mark (its last applied event) is kept. */
 export const scopeMarkKey = (scope: string) => `scope:${scope}`;
+
+/** A workspace's IndexedDB database is this prefix and its id (`src/app.html` opens it too). */
+export const WORKSPACE_DB_PREFIX = 'stemma-ws-';
 const markKey = scopeMarkKey;
 
 export interface AppendResult {
@@ -49,7 +52,7 @@ export class EventLog {
     readonly workspaceId: string,
     private readonly folds: readonly ScopeFold[] = [],
   ) {
-    this.db = new WorkspaceDb(`stemma-ws-${workspaceId}`);
+    this.db = new WorkspaceDb(`${WORKSPACE_DB_PREFIX}${workspaceId}`);
   }
 
   /** Stores and folds events; duplicates (same id) are ignored. One transaction. */
